@@ -1,0 +1,127 @@
+"""Loading rules: YAML files -> validated against the published schema -> compiled -> a frozen Rulebook.
+
+All problems in all files are collected and reported together, sorted by file and line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import _yaml
+from ._compile import compile_rules
+from ._resources import default_rules_dir
+from ._schema import leaf_errors, message, validator
+from .errors import Diagnostic, RuleError
+from .rulebook import Rulebook
+
+MAX_RULE_FILE_BYTES = 1024 * 1024
+_SUFFIXES = (".yaml", ".yml")
+
+
+def rule_files(path: str | os.PathLike) -> list[Path]:
+    """The rule files a path names: the file itself, or a folder's *.yaml / *.yml files (recursively, sorted)."""
+    root = Path(path)
+    if root.is_file():
+        return [root]
+    if root.is_dir():
+        return sorted(p for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file()
+                      and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return []
+
+
+def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
+    """Load and compile the rulebook at ``path`` (a folder or one file; default: the bundled rulebook).
+
+    Raises RuleError with every problem found, each with file:line:column and a stable code.
+    """
+    root = Path(path) if path is not None else default_rules_dir()
+    files = rule_files(root)
+    if not files:
+        why = "no such file or folder" if not root.exists() else "no .yaml rule files in it"
+        raise RuleError([Diagnostic(str(root), code="rules-not-found", message=why)])
+    problems: list[Diagnostic] = []
+    rules = []
+    first_seen: dict[str, str] = {}
+    for file in files:
+        found, file_problems = _load_file(file)
+        problems += file_problems
+        for rule in found:
+            if rule.id in first_seen:
+                file_, line = rule.source.rsplit(":", 1)
+                problems.append(Diagnostic(file_, int(line), 1, code="rule-duplicate-id",
+                                           message=f"rule id {rule.id!r} is already used at {first_seen[rule.id]}"))
+                continue
+            first_seen[rule.id] = rule.source
+            rules.append(rule)
+    if problems:
+        raise RuleError(problems)
+    return Rulebook(tuple(rules), tuple(str(f) for f in files))
+
+
+def _load_file(file: Path) -> tuple[list, list[Diagnostic]]:
+    source = str(file)
+    try:
+        if file.stat().st_size > MAX_RULE_FILE_BYTES:
+            return [], [Diagnostic(source, code="rule-too-large",
+                                   message=f"larger than {MAX_RULE_FILE_BYTES} bytes")]
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [Diagnostic(source, code="rule-unreadable", message=f"not UTF-8 text (byte {exc.start})")]
+    except OSError as exc:
+        return [], [Diagnostic(source, code="rule-unreadable", message=exc.strerror or str(exc))]
+    return parse_rules(text, source)
+
+
+def parse_rules(text: str, source: str = "<rules>") -> tuple[list, list[Diagnostic]]:
+    """Parse, validate and compile one rule file's text: (rules, problems)."""
+    located, problems = _yaml.load(text, source)
+    if located is None:
+        return [], problems
+    if "\t" in text:
+        line = text[: text.index("\t")].count("\n") + 1
+        problems.append(Diagnostic(source, line, 1, code="rule-yaml-syntax",
+                                   message="a tab character: indent rule files with spaces"))
+    schema_problems, bad_paths = [], []
+    for error in validator("rules").iter_errors(located.data):
+        bad_paths.append(tuple(error.absolute_path))
+        for leaf in leaf_errors(error):
+            path = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
+                allowed = set(leaf.schema.get("properties", {}))
+                extras = [k for k in leaf.instance if k not in allowed]
+                path = path + (extras[0],) if extras else path
+            line, column = located.locate(path)
+            code = _code(leaf, path)
+            schema_problems.append(Diagnostic(source, line, column, code=code, message=message(leaf)))
+    problems += _unique(schema_problems)
+    # Rules the schema rejected are not compiled; the others are, so their problems are reported too.
+    broken = {p[1] for p in bad_paths if len(p) >= 2 and p[0] == "rules"}
+    if any(len(p) < 2 or p[0] != "rules" for p in bad_paths):
+        return [], problems
+
+    def source_of(path: tuple) -> str:
+        return f"{source}:{located.locate(path)[0]}"
+
+    rules, semantic = compile_rules(located.data, source_of, skip=broken)
+    for path, code, text_ in semantic:
+        line, column = located.locate(path)
+        problems.append(Diagnostic(source, line, column, code=code, message=text_))
+    return rules, problems
+
+
+def _code(error, path: tuple) -> str:
+    # An unknown event type is common enough to deserve its own code, though the schema is what catches it.
+    if error.validator == "enum" and ("event" in path[-2:]) and "event" in path:
+        return "rule-unknown-event"
+    return "rule-schema"
+
+
+def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.line, p.column, p.code, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

@@ -1,0 +1,70 @@
+"""JSON Schema validation shared by both loaders: the published schemas, and readable messages for their errors."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from ._resources import schemas_dir
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    """A validator for ``schemas/<name>.schema.json``, with formats (dates) checked."""
+    with open(schemas_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
+        schema = json.load(handle)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """The most specific errors behind one error (``if``/``then`` and ``anyOf`` keep theirs in ``context``)."""
+    if error.context:
+        deepest = max(len(e.absolute_path) for e in error.context)
+        found = [e for e in error.context if len(e.absolute_path) == deepest]
+        # Of the alternatives a oneOf offers ("a name, or a list of names"), the wrong-type ones say least.
+        telling = [e for e in found if e.validator != "type"] or found
+        return [leaf for e in telling for leaf in leaf_errors(e)]
+    return [error]
+
+
+def message(error: jsonschema.ValidationError) -> str:
+    """A plain-English message for one schema error."""
+    keyword, value = error.validator, error.validator_value
+    if keyword == "required":
+        missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
+        return "missing required field " + ", ".join(repr(m) for m in missing)
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        known = ", ".join(sorted(allowed)) or "none"
+        return f"unexpected field {', '.join(repr(k) for k in extra)} (allowed here: {known})"
+    if keyword == "enum":
+        return f"{_short(error.instance)} is not one of: {', '.join(str(v) for v in value)}"
+    if keyword == "const":
+        return f"{_short(error.instance)} should be {value!r}"
+    if keyword == "format" and value == "date":
+        return f"{_short(error.instance)} is not a real calendar date (YYYY-MM-DD)"
+    if keyword == "pattern":
+        return f"{_short(error.instance)} does not have the expected form"
+    if keyword == "type":
+        wanted = value if isinstance(value, str) else " or ".join(value)
+        return f"{_short(error.instance)} should be {_article(wanted)} {wanted}"
+    if keyword in ("maxItems", "maxLength", "maxProperties"):
+        return f"too long: at most {value} allowed"
+    if keyword in ("minItems", "minLength", "minProperties"):
+        return f"too short: at least {value} needed"
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{_short(error.instance)} is out of range ({keyword} {value})"
+    return error.message
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _short(instance: object) -> str:
+    text = json.dumps(instance, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."

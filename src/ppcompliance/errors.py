@@ -1,0 +1,103 @@
+"""Diagnostics: every problem has a stable code, a location and a message.
+
+Codes never change once published (tests assert them); messages may be reworded. A rule-file location is
+``file:line:column``; a timeline location is ``file`` plus a JSON path such as ``$.events[3].date``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# The stable codes, with what each means. docs/errors.md lists the same table.
+CODES: dict[str, str] = {
+    # Rule files
+    "rules-not-found": "the rules path does not exist or holds no .yaml files",
+    "rule-unreadable": "a rule file cannot be read or is not UTF-8",
+    "rule-too-large": "a rule file exceeds the size or node limits",
+    "rule-yaml-syntax": "a rule file is not well-formed YAML",
+    "rule-yaml-tag": "a rule file uses a YAML tag (rule files are data, never objects)",
+    "rule-duplicate-key": "a mapping in a rule file repeats a key",
+    "rule-schema": "a rule file does not match schemas/rules.schema.json",
+    "rule-duplicate-id": "two rules share an id",
+    "rule-unknown-event": "a rule names an event type that timelines do not have",
+    "rule-unknown-field": "a rule names a field that the event type does not have",
+    "rule-unknown-value": "a rule names a value that the field cannot take",
+    "rule-unknown-state": "a rule names a registration, RoSH level or other state that does not exist",
+    "rule-impossible-window": "a window can never be met or never ends (e.g. look-back longer than allowed)",
+    # Timelines
+    "timeline-not-found": "the timeline file does not exist",
+    "timeline-unreadable": "the timeline file cannot be read or is not UTF-8",
+    "timeline-too-large": "the timeline exceeds the size limit",
+    "timeline-json": "the timeline is not valid JSON",
+    "timeline-schema": "the timeline does not match schemas/timeline.schema.json",
+    "timeline-duplicate-event-id": "two events in one timeline share an id",
+    "timeline-dates": "the case dates contradict each other (e.g. end before start)",
+    # Usage
+    "usage": "the command line is wrong",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in one input, with its location. Sorts by file, then position."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    json_path: str = ""
+    code: str = ""
+    message: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code!r}")
+
+    def sort_key(self) -> tuple:
+        """File, then line and column, then JSON path with list indexes compared as numbers."""
+        parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[\[\].]+", self.json_path) if p)
+        return (self.file, self.line, self.column, parts, self.code, self.message)
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` for YAML, ``file $.path`` for JSON, or just ``file``."""
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        if self.json_path:
+            return f"{self.file} {self.json_path}"
+        return self.file
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code}: {self.message}"
+
+    def as_dict(self) -> dict:
+        """The diagnostic as JSON-ready data."""
+        out: dict = {"file": self.file, "code": self.code, "message": self.message}
+        if self.line:
+            out["line"], out["column"] = self.line, self.column
+        if self.json_path:
+            out["json_path"] = self.json_path
+        return out
+
+
+class InputError(ValueError):
+    """Input that cannot be used, with every diagnostic found, sorted by location (the first is the best)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        if not diagnostics:
+            raise ValueError("an InputError needs at least one diagnostic")
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of the diagnostics, in order (what tests assert on)."""
+        return [d.code for d in self.diagnostics]
+
+
+class RuleError(InputError):
+    """A rulebook could not be loaded: one or more rule files are broken."""
+
+
+class TimelineError(InputError):
+    """A timeline could not be loaded."""
