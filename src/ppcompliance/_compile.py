@@ -41,8 +41,9 @@ _KNOWN_TYPES = {**EVENT_TYPES, **SYNTHETIC_EVENT_TYPES}
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, file: str = "") -> None:
         self.problems: list[Problem] = []
+        self.file = file
 
     def problem(self, path: tuple, code: str, message: str) -> None:
         self.problems.append((path, code, message))
@@ -216,6 +217,7 @@ class _Compiler:
             in_force_until=until,
             description=data.get("description", ""),
             source=source,
+            file=self.file,
         )
 
 
@@ -227,17 +229,23 @@ def _suggest(word: str, known) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def compile_rules(data: dict, source_of, skip: set = frozenset()) -> tuple[list[Rule], list[Problem]]:
+def compile_rules(data: dict, source_of, skip: set = frozenset(), file: str = "") -> tuple[list[Rule], list[Problem]]:
     """Compile one rule file's data (rules at indexes in ``skip`` failed the schema and are left out).
 
     ``source_of(path)`` names a rule's origin as ``file:line``.
     """
-    compiler = _Compiler()
+    compiler = _Compiler(file)
     rules = []
     for i, item in enumerate(data["rules"]):
-        if i in skip:
-            continue
         path = ("rules", i)
+        if i in skip:
+            # The schema rejected this rule; still look for unknown names in what can be read of it, so the
+            # file's problems are all reported in one run. The rule itself is not kept.
+            try:
+                compiler.rule(item, path, source_of(path))
+            except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
+                pass
+            continue
         rule = compiler.rule(item, path, source_of(path))
         if rule is not None:
             rules.append(rule)

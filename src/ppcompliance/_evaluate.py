@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._explain import action, explain, rule_sentence
+from ._explain import action, anchor_day, explain, rule_sentence
 from ._obligations import TEMPLATES, Context
 from .rulebook import Rule, Rulebook
 from .timeline import Timeline
@@ -47,6 +47,7 @@ def _rule_verdict(rule: Rule, ctx: Context) -> RuleVerdict:
 
 
 def _unknowns(rule: Rule, ctx: Context, instance: Instance) -> list[str]:
-    if instance.reason not in ("unknown_state", "unknown_state_skipped") or instance.window_from is None:
+    day = anchor_day(instance)
+    if instance.reason not in ("unknown_state", "unknown_state_skipped") or day is None:
         return []
-    return rule.applies_when.unknowns(ctx.state, instance.window_from)
+    return rule.applies_when.unknowns(ctx.state, day)

@@ -46,8 +46,11 @@ def labels(rule: Rule) -> tuple[str, str]:
 def explain(rule: Rule, instance: Instance, case: Case, horizon: date, unknowns: list[str]) -> Instance:
     """The instance with its sentence and, for late and missed ones, what would have met the rule."""
     sentence = _sentence(rule, instance, case, horizon, unknowns)
+    if instance.if_applies:
+        supposed = _sentence(rule, replace(instance, state=instance.if_applies, reason=""), case, horizon, [])
+        sentence += " If it does: " + supposed[:1].lower() + supposed[1:]
     would = ""
-    if instance.state in ("late", "missed"):
+    if "late" in (instance.state, instance.if_applies) or "missed" in (instance.state, instance.if_applies):
         would = _would_have_met(rule, instance)
     return replace(instance, sentence=sentence, would_have_met=would)
 
@@ -138,20 +141,25 @@ def _end(ob: BeforeEnd, i: Instance, Expected: str, case: Case) -> str:
     return f"{Expected} is due {window}, before {ends}: {_left(i)}."
 
 
+def anchor_day(i: Instance) -> date | None:
+    """The day on which an instance's applicability is judged: its trigger's, else its window's first."""
+    return i.trigger.date if i.trigger else i.window_from
+
+
 def _reason(rule: Rule, i: Instance, case: Case, horizon: date, unknowns: list[str], trigger: str) -> str:
-    day = i.window_from
+    day = anchor_day(i)
     if i.reason == "no_trigger":
         return f"Nothing is due under this rule yet: no {bare(trigger)} is recorded up to {human(horizon)}."
     if i.reason == "not_in_force":
         return f"The rule was not in force on {human(day)} ({_in_force(rule)})."
     if i.reason == "condition":
         return f"Does not apply on {human(day)}: the rule applies when {rule.applies_when.describe()}."
-    if i.reason == "unknown_state":
-        return f"Cannot tell whether the rule applies on {human(day)}: the timeline does not record " \
-               f"{' or '.join(unknowns) or 'the state it needs'}."
-    if i.reason == "unknown_state_skipped":
-        return f"Not checked from {human(day)} to {human(i.window_to)}: the timeline does not record " \
-               f"{' or '.join(unknowns) or 'the state it needs'}."
+    missing = " or ".join(unknowns) or "the state it needs"
+    if i.reason in ("unknown_state", "unknown_state_skipped"):
+        when = f"on {human(day)}" if i.kind in ("trigger", "end") else \
+            f"between {human(day)} and {human(i.window_to)}"
+        checked = "Not checked" if i.reason == "unknown_state_skipped" else "Cannot tell"
+        return f"{checked}: whether the rule applies {when} is not known, as the timeline does not record {missing}."
     if i.reason == "lapsed":
         return f"Supervision ended on {human(case.end)}, before this fell due on {human(i.due)}."
     if i.reason == "ended_early":

@@ -6,6 +6,7 @@ All problems in all files are collected and reported together, sorted by file an
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from . import _yaml
@@ -20,12 +21,14 @@ _SUFFIXES = (".yaml", ".yml")
 
 
 def rule_files(path: str | os.PathLike) -> list[Path]:
-    """The rule files a path names: the file itself, or a folder's *.yaml / *.yml files (recursively, sorted)."""
+    """The rule files a path names: the file itself, or a folder's *.yaml / *.yml files (recursively, sorted;
+    hidden folders and ``*.tests.yaml`` rule-test files are not rules)."""
     root = Path(path)
     if root.is_file():
         return [root]
     if root.is_dir():
         return sorted(p for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file()
+                      and not p.name.endswith(".tests.yaml")  # rule tests sit beside the rules
                       and not any(part.startswith(".") for part in p.relative_to(root).parts))
     return []
 
@@ -44,12 +47,14 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
     rules = []
     first_seen: dict[str, str] = {}
     for file in files:
-        found, file_problems = _load_file(file)
+        # Rules name their origin relative to the rulebook's folder, so reports do not depend on where it is.
+        name = file.relative_to(root).as_posix() if root.is_dir() else file.name
+        found, file_problems = _load_file(file, name)
         problems += file_problems
         for rule in found:
             if rule.id in first_seen:
-                file_, line = rule.source.rsplit(":", 1)
-                problems.append(Diagnostic(file_, int(line), 1, code="rule-duplicate-id",
+                line = rule.source.rsplit(":", 1)[1]
+                problems.append(Diagnostic(str(file), int(line), 1, code="rule-duplicate-id",
                                            message=f"rule id {rule.id!r} is already used at {first_seen[rule.id]}"))
                 continue
             first_seen[rule.id] = rule.source
@@ -59,7 +64,7 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
     return Rulebook(tuple(rules), tuple(str(f) for f in files))
 
 
-def _load_file(file: Path) -> tuple[list, list[Diagnostic]]:
+def _load_file(file: Path, name: str) -> tuple[list, list[Diagnostic]]:
     source = str(file)
     try:
         if file.stat().st_size > MAX_RULE_FILE_BYTES:
@@ -70,13 +75,18 @@ def _load_file(file: Path) -> tuple[list, list[Diagnostic]]:
         return [], [Diagnostic(source, code="rule-unreadable", message=f"not UTF-8 text (byte {exc.start})")]
     except OSError as exc:
         return [], [Diagnostic(source, code="rule-unreadable", message=exc.strerror or str(exc))]
-    return parse_rules(text, source)
+    return parse_rules(text, source, name)
 
 
-def parse_rules(text: str, source: str = "<rules>") -> tuple[list, list[Diagnostic]]:
-    """Parse, validate and compile one rule file's text: (rules, problems)."""
+def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> tuple[list, list[Diagnostic]]:
+    """Parse, validate and compile one rule file's text: (rules, problems).
+
+    ``source`` names the file in diagnostics; ``name`` (default: the same) in each rule's ``source``.
+    """
     located, problems = _yaml.load(text, source)
     if located is None:
+        if problems and problems[0].code == "rule-yaml-syntax":
+            return _recover(text, source, name, problems)
         return [], problems
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + 1
@@ -87,6 +97,8 @@ def parse_rules(text: str, source: str = "<rules>") -> tuple[list, list[Diagnost
         bad_paths.append(tuple(error.absolute_path))
         for leaf in leaf_errors(error):
             path = tuple(leaf.absolute_path)
+            if path in located.refused:
+                continue
             if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
                 allowed = set(leaf.schema.get("properties", {}))
                 extras = [k for k in leaf.instance if k not in allowed]
@@ -101,19 +113,49 @@ def parse_rules(text: str, source: str = "<rules>") -> tuple[list, list[Diagnost
         return [], problems
 
     def source_of(path: tuple) -> str:
-        return f"{source}:{located.locate(path)[0]}"
+        return f"{name or source}:{located.locate(path)[0]}"
 
-    rules, semantic = compile_rules(located.data, source_of, skip=broken)
+    rules, semantic = compile_rules(located.data, source_of, skip=broken, file=source)
     for path, code, text_ in semantic:
         line, column = located.locate(path)
         problems.append(Diagnostic(source, line, column, code=code, message=text_))
-    return rules, problems
+    return rules, sorted(problems, key=Diagnostic.sort_key)
+
+
+_ITEM = re.compile(r"^( *)- ")
+
+
+def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic]) -> tuple[list, list[Diagnostic]]:
+    """After a YAML syntax error, check each rule on its own so that one typo does not hide other problems.
+
+    Each rule (a list item under ``rules:``) is parsed alone, padded with blank lines so that line numbers stay
+    those of the file. The rules that parse are validated and compiled as usual.
+    """
+    lines = text.splitlines(keepends=True)
+    header = next((i for i, line in enumerate(lines) if line.rstrip() == "rules:"), None)
+    if header is None:
+        return [], problems
+    starts = []
+    indent = None
+    for i in range(header + 1, len(lines)):
+        match = _ITEM.match(lines[i])
+        if match and (indent is None or len(match.group(1)) == indent):
+            indent = len(match.group(1))
+            starts.append(i)
+    if len(starts) < 2:
+        return [], problems
+    rules, found = [], []
+    for start, end in zip(starts, starts[1:] + [len(lines)]):
+        chunk = "rules:\n" + "\n" * (start - 1) + "".join(lines[start:end])
+        chunk_rules, chunk_problems = parse_rules(chunk, source, name) if "\t" not in chunk else ([], [])
+        rules += chunk_rules
+        found += chunk_problems
+    if not any(p.code == "rule-yaml-syntax" for p in found):
+        found += problems
+    return rules, found
 
 
 def _code(error, path: tuple) -> str:
-    # An unknown event type is common enough to deserve its own code, though the schema is what catches it.
-    if error.validator == "enum" and ("event" in path[-2:]) and "event" in path:
-        return "rule-unknown-event"
     return "rule-schema"
 
 

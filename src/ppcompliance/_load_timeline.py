@@ -57,6 +57,7 @@ def timeline_from_data(data: object, source: str = "<timeline>") -> Timeline:
         for error in validator("timeline").iter_errors(data)
         for leaf in leaf_errors(error)
     ]
+    problems += _duplicate_ids(data, source)
     if problems:
         raise TimelineError(_unique(problems))
     assert isinstance(data, dict)
@@ -69,19 +70,8 @@ def timeline_from_data(data: object, source: str = "<timeline>") -> Timeline:
         end_date=parse_date(case_data["end_date"]) if "end_date" in case_data else None,
         units=MappingProxyType(dict(case_data.get("units", {}))),
     )
-    seen: dict[str, int] = {}
     events = []
-    for index, item in enumerate(data["events"]):
-        if item["id"] in seen:
-            problems.append(
-                Diagnostic(
-                    source,
-                    json_path=f"$.events[{index}].id",
-                    code="timeline-duplicate-event-id",
-                    message=f"event id {item['id']!r} is already used by $.events[{seen[item['id']]}]",
-                )
-            )
-        seen.setdefault(item["id"], index)
+    for item in data["events"]:
         fields = {k: v for k, v in item.items() if k not in ("id", "type", "date")}
         events.append(Event(item["id"], item["type"], parse_date(item["date"]), MappingProxyType(fields)))
     if case.expected_end_date < case.start_date:
@@ -97,6 +87,24 @@ def timeline_from_data(data: object, source: str = "<timeline>") -> Timeline:
     if problems:
         raise TimelineError(problems)
     return Timeline(case, tuple(events), source)
+
+
+def _duplicate_ids(data: object, source: str) -> list[Diagnostic]:
+    """Event ids used twice (checked even when the schema found other problems, to report all at once)."""
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list):
+        return []
+    seen: dict[str, int] = {}
+    out = []
+    for index, item in enumerate(events):
+        event_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(event_id, str):
+            continue
+        if event_id in seen:
+            out.append(Diagnostic(source, json_path=f"$.events[{index}].id", code="timeline-duplicate-event-id",
+                                  message=f"event id {event_id!r} is already used by $.events[{seen[event_id]}]"))
+        seen.setdefault(event_id, index)
+    return out
 
 
 def _json_path(error) -> str:

@@ -8,7 +8,7 @@ semantics these functions implement; docs/day-counting.md the counting.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Callable
 
@@ -77,19 +77,26 @@ def evidence(event: Event) -> Evidence:
 
 
 def _not_applicable_on(rule: Rule, ctx: Context, day: date, trigger: Event | None = None) -> Instance | None:
-    """An instance saying why the rule does not apply (or cannot be known to) on ``day``; None if it applies."""
+    """An instance saying why the rule does not apply on ``day``; None if it applies or that is unknown."""
     cited = evidence(trigger) if trigger else None
+    kind = "trigger" if trigger else "end"
     if not rule.in_force(day):
-        return Instance("not_applicable", "trigger" if trigger else "end", due=None, trigger=cited,
-                        window_from=day, window_to=day, reason="not_in_force")
-    holds = rule.applies_when.track(ctx.state).at(day)
-    if holds is True:
-        return None
-    if holds is False:
-        return Instance("not_applicable", "trigger" if trigger else "end", trigger=cited,
-                        window_from=day, window_to=day, reason="condition")
-    return Instance("unknown", "trigger" if trigger else "end", trigger=cited, window_from=day, window_to=day,
-                    reason="unknown_state")
+        return Instance("not_applicable", kind, trigger=cited, window_from=day, window_to=day, reason="not_in_force")
+    if rule.applies_when.track(ctx.state).at(day) is False:
+        return Instance("not_applicable", kind, trigger=cited, window_from=day, window_to=day, reason="condition")
+    return None
+
+
+def _known_on(rule: Rule, ctx: Context, day: date) -> bool:
+    return rule.applies_when.track(ctx.state).at(day) is not None
+
+
+def _if_applies(instance: Instance) -> Instance:
+    """An instance whose applicability is unknown: ``unknown`` where that matters (it would be late or missed),
+    otherwise not checked. ``if_applies`` keeps what the verdict would be if the rule applied."""
+    if instance.state in ("late", "missed"):
+        return replace(instance, state="unknown", reason="unknown_state", if_applies=instance.state)
+    return replace(instance, state="not_applicable", reason="unknown_state_skipped", if_applies=instance.state)
 
 
 def _first_on_or_after(events: list[Event], day: date) -> int:
@@ -145,7 +152,8 @@ def _deadlines(rule: Rule, ctx: Context, trigger: Trigger, expect: Matcher, with
             continue
         due = within.after(t.date, paused)
         start = look_back.before(t.date) if look_back else t.date
-        out.append(_check(ctx, "trigger", candidates, start, due, within.working, t))
+        found = _check(ctx, "trigger", candidates, start, due, within.working, t)
+        out.append(found if _known_on(rule, ctx, t.date) else _if_applies(found))
     return out
 
 
@@ -182,15 +190,17 @@ def _without(periods: list, removed: list) -> list:
 def _over_periods(rule: Rule, ctx: Context, pause_in_custody: bool,
                   each: Callable[[date, date], list[Instance]]) -> list[Instance]:
     holds, unknown = _periods(rule, ctx, pause_in_custody)
-    visible = [(a, b) for a, b in holds if a <= ctx.as_of]
-    if visible:
-        # Days on which applicability is unknown are not checked; they are listed so the report says so.
-        skipped = [Instance("not_applicable", "period", window_from=a, window_to=min(b, ctx.horizon),
-                            reason="unknown_state_skipped") for a, b in unknown if a <= ctx.as_of]
-        return [instance for a, b in visible for instance in each(a, b)] + skipped
-    if unknown and unknown[0][0] <= ctx.as_of:
-        a, b = unknown[0]
-        return [Instance("unknown", "period", window_from=a, window_to=b, reason="unknown_state")]
+    out = [instance for a, b in holds if a <= ctx.as_of for instance in each(a, b)]
+    # Where applicability is unknown, the obligation is checked as if the rule applied: what would be late or
+    # missed is `unknown` (the timeline must say more); otherwise the period is listed as not checked.
+    for a, b in unknown:
+        if a > ctx.as_of:
+            continue
+        failing = [_if_applies(i) for i in each(a, b) if i.state in ("late", "missed")]
+        out += failing or [Instance("not_applicable", "period", window_from=a, window_to=min(b, ctx.horizon),
+                                    reason="unknown_state_skipped")]
+    if out:
+        return sorted(out, key=lambda i: (i.window_from or date.min, i.kind))
     day = max(ctx.case.start_date, rule.in_force_from or ctx.case.start_date)
     return [Instance("not_applicable", "period", window_from=day, window_to=ctx.horizon, reason="never_held")]
 
@@ -268,7 +278,8 @@ def precedence(rule: Rule, ob: Precedence, ctx: Context) -> list[Instance]:
             continue
         due = t.date - ONE_DAY if ob.strictly_before else t.date
         start = ob.look_back.before(t.date) if ob.look_back else date.min
-        out.append(_check(ctx, "trigger", candidates, start, due, working, t))
+        found = _check(ctx, "trigger", candidates, start, due, working, t)
+        out.append(found if _known_on(rule, ctx, t.date) else _if_applies(found))
     return out
 
 
@@ -311,7 +322,7 @@ def before_end(rule: Rule, ob: BeforeEnd, ctx: Context) -> list[Instance]:
         # Supervision that ends early (revocation, death, transfer) gives no fair chance to plan the end.
         return [Instance("not_applicable", "end", window_from=window_start, window_to=due, due=due,
                          reason="ended_early")]
-    return [result]
+    return [result if _known_on(rule, ctx, window_start) else _if_applies(result)]
 
 
 TEMPLATES: dict[str, Callable[[Rule, object, Context], list[Instance]]] = {

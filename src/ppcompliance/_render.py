@@ -37,13 +37,15 @@ def _instance(i: Instance) -> dict:
         out["trigger"] = _evidence(i.trigger)
     out["evidence"] = [_evidence(e) for e in i.evidence]
     if i.days is not None:
-        key = {"late": "days_late", "missed": "days_overdue", "pending": "days_left"}[i.state]
+        key = {"late": "days_late", "missed": "days_overdue", "pending": "days_left"}[i.if_applies or i.state]
         out[key] = i.days
         out["day_unit"] = "working_days" if i.working else "days"
     if i.required is not None:
         out["count"], out["required"] = i.count, i.required
     if i.reason:
         out["reason"] = i.reason
+    if i.if_applies:
+        out["if_applies"] = i.if_applies
     out["sentence"] = i.sentence
     if i.would_have_met:
         out["would_have_met"] = i.would_have_met

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
 
@@ -21,6 +22,8 @@ def validator(name: str) -> Draft202012Validator:
 
 def leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
     """The most specific errors behind one error (``if``/``then`` and ``anyOf`` keep theirs in ``context``)."""
+    if _is_choice_of_keys(error):
+        return [error]
     if error.context:
         deepest = max(len(e.absolute_path) for e in error.context)
         found = [e for e in error.context if len(e.absolute_path) == deepest]
@@ -30,9 +33,21 @@ def leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.Validation
     return [error]
 
 
+def _is_choice_of_keys(error: jsonschema.ValidationError) -> bool:
+    """A ``oneOf`` of ``required`` alternatives: "exactly one of these keys" (the obligation templates)."""
+    return error.validator == "oneOf" and all(
+        isinstance(alt, dict) and set(alt) == {"required"} and len(alt["required"]) == 1 for alt in error.validator_value
+    )
+
+
 def message(error: jsonschema.ValidationError) -> str:
     """A plain-English message for one schema error."""
     keyword, value = error.validator, error.validator_value
+    if _is_choice_of_keys(error):
+        keys = [alt["required"][0] for alt in value]
+        present = [k for k in keys if isinstance(error.instance, dict) and k in error.instance]
+        found = f"found {len(present)}: {', '.join(present)}" if present else "found none"
+        return f"exactly one of {', '.join(keys[:-1])} or {keys[-1]} is needed ({found})"
     if keyword == "required":
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
         return "missing required field " + ", ".join(repr(m) for m in missing)
@@ -40,8 +55,14 @@ def message(error: jsonschema.ValidationError) -> str:
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         known = ", ".join(sorted(allowed)) or "none"
-        return f"unexpected field {', '.join(repr(k) for k in extra)} (allowed here: {known})"
+        close = difflib.get_close_matches(extra[0], sorted(allowed), n=1) if extra else []
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unexpected field {', '.join(repr(k) for k in extra)} (allowed here: {known}{hint})"
     if keyword == "enum":
+        if len(value) > 8:
+            close = difflib.get_close_matches(str(error.instance), [str(v) for v in value], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return f"{_short(error.instance)} is not one of the {len(value)} allowed values{hint}"
         return f"{_short(error.instance)} is not one of: {', '.join(str(v) for v in value)}"
     if keyword == "const":
         return f"{_short(error.instance)} should be {value!r}"

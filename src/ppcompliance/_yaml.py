@@ -36,9 +36,10 @@ class _TooLarge(Exception):
 class LocatedYaml:
     """A YAML document's data, with the (line, column) of each path, both counted from 1."""
 
-    def __init__(self, data: object, marks: dict[Path, tuple[int, int]]):
+    def __init__(self, data: object, marks: dict[Path, tuple[int, int]], refused: frozenset = frozenset()):
         self.data = data
         self.marks = marks
+        self.refused = refused  # paths whose value was refused (a tag) and already reported
 
     def locate(self, path: Path) -> tuple[int, int]:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -70,7 +71,7 @@ def load(text: str, source: str) -> tuple[LocatedYaml | None, list[Diagnostic]]:
                                  message=f"more than {MAX_NODES} values once aliases are expanded")]
     except RecursionError:
         return None, [Diagnostic(source, 1, 1, code="rule-too-large", message="nested too deeply")]
-    return LocatedYaml(data, builder.marks), builder.problems
+    return LocatedYaml(data, builder.marks, frozenset(builder.refused)), builder.problems
 
 
 class _Builder:
@@ -78,11 +79,16 @@ class _Builder:
         self.source = source
         self.marks: dict[Path, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
+        self.refused: set[Path] = set()
         self.nodes = 0
         self._constructor = yaml.SafeLoader("")
 
     def _at(self, node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _refuse(self, node, path: Path) -> None:
+        self.refused.add(path)
+        self._problem(node, "rule-yaml-tag", f"the tag {node.tag!r} is not allowed: rule files are plain data")
 
     def _problem(self, node, code: str, message: str) -> None:
         line, column = self._at(node)
@@ -95,7 +101,7 @@ class _Builder:
         self.marks.setdefault(path, self._at(node))
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
-                self._problem(node, "rule-yaml-tag", f"the tag {node.tag!r} is not allowed: rule files are plain data")
+                self._refuse(node, path)
                 return None
             value = self._constructor.construct_object(node)
             if isinstance(value, (_dt.date, _dt.datetime)):
@@ -103,11 +109,11 @@ class _Builder:
             return value
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                self._problem(node, "rule-yaml-tag", f"the tag {node.tag!r} is not allowed: rule files are plain data")
+                self._refuse(node, path)
                 return None
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag != _MAP_TAG:
-            self._problem(node, "rule-yaml-tag", f"the tag {node.tag!r} is not allowed: rule files are plain data")
+            self._refuse(node, path)
             return None
         out: dict = {}
         first_seen: dict = {}

@@ -25,6 +25,12 @@ CODES: dict[str, str] = {
     "rule-unknown-value": "a rule names a value that the field cannot take",
     "rule-unknown-state": "a rule names a registration, RoSH level or other state that does not exist",
     "rule-impossible-window": "a window can never be met or never ends (e.g. look-back longer than allowed)",
+    # Lint (ppcheck lint): the rulebook loads, but something in it is wrong in practice
+    "lint-window-too-long": "a window or limit is longer than any supervision could be (over 10 years)",
+    "lint-never-applies": "a rule's applies_when can never hold, so the rule never applies",
+    "lint-never-holds": "part of a condition can never hold (a dead branch)",
+    "lint-overlap": "two rules demand the same thing of the same cases with different figures",
+    "lint-basis": "a basis too thin to find its source, or an official figure with no link or note",
     # Timelines
     "timeline-not-found": "the timeline file does not exist",
     "timeline-unreadable": "the timeline file cannot be read or is not UTF-8",

@@ -416,6 +416,12 @@ class Rule:
     in_force_until: date | None = None
     description: str = ""
     source: str = ""
+    file: str = field(default="", compare=False)
+
+    @property
+    def line(self) -> int:
+        """The line of the rule file on which the rule starts."""
+        return int(self.source.rsplit(":", 1)[1]) if ":" in self.source else 0
 
     @property
     def template(self) -> str:

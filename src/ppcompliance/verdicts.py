@@ -34,6 +34,7 @@ class Instance:
     """One obligation instance: a trigger, a window or a gap, with its own verdict and explanation.
 
     ``days`` is days late (late), overdue (missed) or left (pending), in ``unit``s (calendar or working days).
+    Where the timeline does not say whether the rule applies, ``if_applies`` holds the verdict it would have.
     """
 
     state: str
@@ -48,6 +49,7 @@ class Instance:
     count: int | None = None
     required: int | None = None
     reason: str = ""
+    if_applies: str = ""
     sentence: str = ""
     would_have_met: str = ""
 
