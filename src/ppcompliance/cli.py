@@ -43,22 +43,22 @@ class Format(str, Enum):
     json = "json"
 
 
-def _as_of(value: Optional[str]) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-06-30") from None
+def _as_of(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        try:
+            parse_date(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-06-30") from None
+    return value
 
 
 @app.command(no_args_is_help=True)
 def check(
     timeline: Path = typer.Argument(..., help="A case timeline (JSON; see schemas/timeline.schema.json).",
-                                    show_default=False),
+                                    show_default=False, metavar="TIMELINE"),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help="A folder of YAML rule files, or one file "
                                          "[default: the bundled rulebook].", show_default=False),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD",
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=_as_of,
                                         help="Judge the case as seen on this date; later events are ignored "
                                              "[default: today].", show_default=False),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text: a report to read; json: one document "
@@ -67,7 +67,8 @@ def check(
                                  "first per rule."),
 ) -> None:
     """Check one case timeline: a verdict per rule with its evidence, due date and reason."""
-    day = _as_of(as_of)
+    # The edge is the one place that reads the clock; the evaluator only ever sees a date.
+    day = parse_date(as_of) if as_of else date.today()
     try:
         rulebook = load_rulebook(rules)
         case = load_timeline(timeline)
@@ -84,16 +85,147 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)
 
 
+# Diagnostics that mean the rules could not be read at all (lint exits 2 for these, 1 for any other problem).
+_UNREADABLE = {"rules-not-found", "rule-unreadable", "rule-too-large"}
+
+
+@app.command()
+def lint(
+    rules: Optional[Path] = typer.Argument(None, help="A folder of YAML rule files, or one file [default: the "
+                                           "bundled rulebook].", show_default=False, metavar="[RULES]"),
+) -> None:
+    """Check rule files: every problem at once, sorted, with file:line:column and a stable code.
+
+    Exit status: 0 clean; 1 problems found; 2 the rules could not be read.
+    """
+    from ._lint import lint_rulebook
+
+    try:
+        rulebook = load_rulebook(rules)
+    except InputError as exc:
+        _report_errors(exc.diagnostics, checked="the rules have problems")
+        raise typer.Exit(EXIT_INPUT if any(d.code in _UNREADABLE for d in exc.diagnostics) else EXIT_FINDINGS)
+    findings = lint_rulebook(rulebook)
+    if findings:
+        _report_errors(findings, checked="the rules load, but lint found problems")
+        raise typer.Exit(EXIT_FINDINGS)
+    files = len(rulebook.sources)
+    sys.stdout.write(f"{len(rulebook.rules)} rules in {files} file{'s' if files != 1 else ''}: no problems found.\n")
+
+
+@app.command("test")
+def test_rules(
+    rules: Optional[Path] = typer.Argument(None, help="A folder of YAML rule files with their *.tests.yaml "
+                                           "[default: the bundled rulebook].", show_default=False, metavar="[RULES]"),
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write the results as JUnit XML to this file.",
+                                         show_default=False),
+    min_coverage: float = typer.Option(0.0, "--min-coverage", min=0, max=100, metavar="PERCENT",
+                                       help="Fail (exit 1) if fewer than this percentage of rules are tested."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every test, not only the failures."),
+) -> None:
+    """Run the rule tests (*.tests.yaml beside the rules) and report rule coverage.
+
+    Exit status: 0 all pass (and coverage is at least --min-coverage); 1 a test failed or coverage is too low;
+    2 the rules or tests could not be read.
+    """
+    from ._rule_tests import Coverage, junit_xml, load_tests, run_test, test_files
+    from ._resources import default_rules_dir
+
+    rulebook = _load_rules_or_exit(rules)
+    root = rules if rules is not None else default_rules_dir()
+    tests, problems = load_tests(test_files(root))
+    if problems:
+        _report_errors(problems, checked="no tests were run")
+        raise typer.Exit(EXIT_INPUT)
+    if not tests:
+        sys.stderr.write(f"ppcheck: no *.tests.yaml files with tests under {root}.\n")
+        raise typer.Exit(EXIT_INPUT)
+    outcomes = [run_test(rulebook, t) for t in tests]
+    coverage = Coverage()
+    for outcome in outcomes:
+        coverage.observe(outcome)
+    out = sys.stdout
+    for o in outcomes:
+        if o.passed and not verbose:
+            continue
+        out.write(f"{'ok  ' if o.passed else 'FAIL'} {o.test.rule_id}: {o.test.name}  ({o.test.file}:{o.test.line})\n")
+        for line in ([o.error] if o.error else list(o.differences)):
+            out.write(f"     {line}\n")
+        if not o.passed and o.verdict is not None:
+            out.write(f"     the rule says: {o.verdict.sentence}\n")
+    failed = sum(not o.passed for o in outcomes)
+    out.write(f"{len(outcomes)} tests: {len(outcomes) - failed} passed, {failed} failed.\n")
+    figures = coverage.report(rulebook)
+    r, t, c = figures["rules"], figures["templates"], figures["conditions"]
+    out.write(f"Rule coverage: {r['tested']} of {r['total']} rules tested ({r['percent']}%)"
+              + (f"; untested: {', '.join(r['untested'])}" if r["untested"] else "") + "\n")
+    out.write(f"Templates: {t['tested']} of {t['total']}" + (f"; untested: {', '.join(t['untested'])}"
+                                                             if t["untested"] else "") + "\n")
+    out.write(f"Conditions seen both holding and not: {c['both_ways']} of {c['total']} ({c['percent']}%)"
+              + (f"; only one way: {', '.join(c['one_way'])}" if c["one_way"] else "") + "\n")
+    if verbose:
+        for rule_id, states in figures["states"].items():
+            out.write(f"  {rule_id:<10} {' '.join(states) or '-'}\n")
+    if junit is not None:
+        _write(junit_xml(outcomes), junit)
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
+    if r["percent"] < min_coverage:
+        out.write(f"Rule coverage {r['percent']}% is below the minimum of {min_coverage}%.\n")
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+class DocFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def doc(
+    rules: Optional[Path] = typer.Argument(None, help="A folder of YAML rule files, or one file [default: the "
+                                           "bundled rulebook].", show_default=False, metavar="[RULES]"),
+    fmt: DocFormat = typer.Option(DocFormat.markdown, "--format", "-f", help="markdown, or html (one "
+                                  "self-contained page)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard "
+                                          "output.", show_default=False),
+) -> None:
+    """Write the plain-English rulebook: per practice area and stage, each rule as a sentence with its basis."""
+    from ._doc import rulebook_html, rulebook_markdown
+
+    rulebook = _load_rules_or_exit(rules)
+    text = (rulebook_html if fmt is DocFormat.html else rulebook_markdown)(rulebook)
+    _write(text, output)
+
+
+def _load_rules_or_exit(rules: Optional[Path]):
+    try:
+        return load_rulebook(rules)
+    except InputError as exc:
+        _report_errors(exc.diagnostics)
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"ppcheck: cannot write {output}: {exc.strerror or exc}\n")
+        raise typer.Exit(EXIT_INPUT)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"ppcheck {__version__}")
 
 
-def _report_errors(diagnostics: list[Diagnostic]) -> None:
+def _report_errors(diagnostics: list[Diagnostic], checked: str = "nothing was checked") -> None:
     out = sys.stderr
     total = len(diagnostics)
-    out.write(f"ppcheck: {total} problem{'s' if total != 1 else ''} in the input; nothing was checked.\n")
+    out.write(f"ppcheck: {total} problem{'s' if total != 1 else ''}; {checked}.\n")
     for d in diagnostics[:MAX_SHOWN]:
         out.write(f"{d}\n")
         excerpt = _excerpt(d)
@@ -118,7 +250,7 @@ def _excerpt(d: Diagnostic) -> str:
     return ""
 
 
-SUBCOMMANDS = {"check", "version"}
+SUBCOMMANDS = {"check", "doc", "lint", "test", "version"}
 
 
 def main(argv: Optional[list[str]] = None) -> None:
