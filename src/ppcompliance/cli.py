@@ -175,6 +175,55 @@ def test_rules(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="The current rules (a folder or file).", show_default=False, metavar="OLD"),
+    new: Path = typer.Argument(..., help="The proposed rules.", show_default=False, metavar="NEW"),
+    timelines: list[Path] = typer.Argument(..., help="Timelines to compare on: files, or folders of *.json.",
+                                           show_default=False, metavar="TIMELINES..."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=_as_of,
+                                        help="Judge the cases as seen on this date [default: today].",
+                                        show_default=False),
+    show: int = typer.Option(10, "--show", min=0, help="List at most this many case ids per kind of move."),
+) -> None:
+    """Show what a proposed rule change does to a caseload: per rule, which cases' verdicts move.
+
+    Exit status: 0 no verdict changes; 1 some verdicts change; 2 usage or input error.
+    """
+    from ._diff import compare, rate
+
+    old_book, new_book = _load_rules_or_exit(old), _load_rules_or_exit(new)
+    day = parse_date(as_of) if as_of else date.today()
+    files = [f for t in timelines for f in (sorted(t.glob("*.json")) if t.is_dir() else [t])]
+    loaded, problems = [], []
+    for file in files:
+        try:
+            loaded.append(load_timeline(file))
+        except InputError as exc:
+            problems += exc.diagnostics
+    if problems:
+        _report_errors(problems, checked=f"{len(problems)} timeline problems; nothing was compared")
+        raise typer.Exit(EXIT_INPUT)
+    changes = compare(old_book, new_book, loaded, day)
+    out = sys.stdout
+    out.write(f"{len(loaded)} cases as of {day.isoformat()}; {len(old_book.rules)} rules before, "
+              f"{len(new_book.rules)} after.\n")
+    moved_any = False
+    for change in changes:
+        if change.status == "unchanged" and not change.moves:
+            continue
+        moved_any = moved_any or bool(change.moves)
+        before, after = rate(change.old), rate(change.new)
+        rates = f"compliance {'-' if before is None else f'{before}%'} -> {'-' if after is None else f'{after}%'}"
+        out.write(f"\n{change.rule_id} ({change.status}): {change.moved} of {len(loaded)} cases change; {rates}\n")
+        for (a, b), cases in sorted(change.moves.items()):
+            listed = ", ".join(cases[:show]) + (f", ... ({len(cases) - show} more)" if len(cases) > show else "")
+            out.write(f"  {a} -> {b}: {len(cases)}  {listed}\n")
+    if not moved_any:
+        out.write("No verdict changes.\n")
+    raise typer.Exit(EXIT_FINDINGS if moved_any else EXIT_OK)
+
+
 class DocFormat(str, Enum):
     markdown = "markdown"
     html = "html"
@@ -250,7 +299,7 @@ def _excerpt(d: Diagnostic) -> str:
     return ""
 
 
-SUBCOMMANDS = {"check", "doc", "lint", "test", "version"}
+SUBCOMMANDS = {"check", "diff", "doc", "lint", "test", "version"}
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -415,7 +415,7 @@ class Rule:
     in_force_from: date | None = None
     in_force_until: date | None = None
     description: str = ""
-    source: str = ""
+    source: str = field(default="", compare=False)  # where it is written does not change what it means
     file: str = field(default="", compare=False)
 
     @property
