@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from ._dates import human
 from ._explain import action, anchor_day, explain, rule_sentence
 from ._obligations import TEMPLATES, Context
 from .rulebook import Rule, Rulebook
 from .timeline import Timeline
-from .verdicts import CaseReport, Instance, RuleVerdict, worst
+from .verdicts import CaseReport, Instance, RuleVerdict, deciding, worst
 
 
 def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date) -> CaseReport:
@@ -27,23 +28,43 @@ def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date) -> CaseReport:
 
 
 def _rule_verdict(rule: Rule, ctx: Context) -> RuleVerdict:
-    instances = TEMPLATES[rule.template](rule, rule.obligation, ctx)
-    if not instances:
-        instances = [Instance("not_applicable", "trigger", window_from=ctx.horizon, reason="no_trigger")]
+    instances = TEMPLATES[rule.template](rule, rule.obligation, ctx) or [_nothing_due(rule, ctx)]
     explained = tuple(
         explain(rule, i, ctx.case, ctx.horizon, _unknowns(rule, ctx, i)) for i in instances
     )
     state = worst(i.state for i in explained)
     pending = [i.due for i in explained if i.state == "pending" and i.due is not None]
-    deciding = next(i for i in explained if i.state == state)
+    decider = deciding(explained, state)
     return RuleVerdict(
         rule.id,
         state,
         explained,
         rule_sentence(explained, state),
-        deciding.would_have_met,
+        decider.would_have_met,
         min(pending) if pending else None,
+        _not_checked(rule, ctx, explained),
     )
+
+
+def _not_checked(rule: Rule, ctx: Context, instances: tuple[Instance, ...]) -> str:
+    """One line for the days not checked because applicability was unknown (empty if there are none)."""
+    skipped = [i for i in instances if i.reason == "unknown_state_skipped"]
+    if not skipped:
+        return ""
+    first = min(anchor_day(i) for i in skipped)
+    last = max(i.window_to or i.due or first for i in skipped)
+    missing = " or ".join(_unknowns(rule, ctx, skipped[0])) or "the state the rule needs"
+    return (f"Not checked from {human(first)} to {human(last)} ({len(skipped)} "
+            f"check{'s' if len(skipped) != 1 else ''}): the timeline does not record {missing}.")
+
+
+def _nothing_due(rule: Rule, ctx: Context) -> Instance:
+    """Why a rule with no instance has none: it never applied to this case, or its trigger has not happened."""
+    track = rule.applies_when.track(ctx.state)
+    start = ctx.case.start_date
+    if not track.periods(True, start, ctx.horizon) and not track.periods(None, start, ctx.horizon):
+        return Instance("not_applicable", "period", window_from=start, window_to=ctx.horizon, reason="never_held")
+    return Instance("not_applicable", "trigger", window_from=ctx.horizon, reason="no_trigger")
 
 
 def _unknowns(rule: Rule, ctx: Context, instance: Instance) -> list[str]:

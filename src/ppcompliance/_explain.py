@@ -11,7 +11,7 @@ from datetime import date
 from ._dates import human
 from .rulebook import BeforeEnd, Cadence, Precedence, Recurrence, Rule, unit
 from .timeline import Case
-from .verdicts import STATES, Action, Instance
+from .verdicts import STATES, Action, Instance, deciding
 
 
 def capital(text: str) -> str:
@@ -71,21 +71,27 @@ def _sentence(rule: Rule, i: Instance, case: Case, horizon: date, unknowns: list
         return _precedence(i, Expected, trigger)
     allowed = getattr(ob, "within")
     assert i.trigger is not None and i.due is not None
-    after = f"{allowed} after {trigger} on {human(i.trigger.date)}"
+    since = f"after {trigger} on {human(i.trigger.date)}"
+    if i.paused_days:
+        since += f" (the clock stopped for {_days(i.paused_days, False)} in custody)"
+    after = f"{allowed} {since}"
     if i.state == "compliant":
         found = i.evidence[0]
         if found.date < i.trigger.date:
             return (f"{Expected} was recorded on {_cite(i)}, before {trigger} on {human(i.trigger.date)}, "
                     f"which this rule accepts.")
-        return f"{Expected} was recorded on {_cite(i)}, within the {allowed} allowed after {trigger} " \
-               f"on {human(i.trigger.date)}."
+        return f"{Expected} was recorded on {_cite(i)}, within the {allowed} allowed {since}."
     if i.state == "late":
         return f"{Expected} was recorded on {_cite(i)}, {_days(i.days, i.working)} late: it was due by " \
                f"{human(i.due)}, {after}."
     if i.state == "missed":
         return f"{Expected} was due by {human(i.due)}, {after}, and has not been recorded: " \
-               f"{_days(i.days, i.working)} overdue."
+               f"{_overdue(i)}."
     return f"{Expected} is due by {human(i.due)}, {after}: {_left(i)}."
+
+
+def _overdue(i: Instance) -> str:
+    return "supervision ended on its due date" if i.days == 0 else f"{_days(i.days, i.working)} overdue"
 
 
 def _left(i: Instance) -> str:
@@ -102,7 +108,7 @@ def _precedence(i: Instance, Expected: str, trigger: str) -> str:
                f"it should have come first."
     if i.state == "missed":
         return f"{Expected} should have come before {when} and has not been recorded: " \
-               f"{_days(i.days, i.working)} overdue."
+               f"{_overdue(i)}."
     return f"{Expected} is due by {human(i.due)}, the day of {when}."
 
 
@@ -123,7 +129,7 @@ def _chain(i: Instance, Expected: str) -> str:
                f"{human(i.due)}."
     if i.state == "missed":
         return f"{Expected} was due by {human(i.due)} (counting from {human(i.window_from)}) and has not been " \
-               f"recorded: {_days(i.days, i.working)} overdue."
+               f"recorded: {_overdue(i)}."
     return f"{Expected} is due by {human(i.due)}: {_left(i)}."
 
 
@@ -137,7 +143,7 @@ def _end(ob: BeforeEnd, i: Instance, Expected: str, case: Case) -> str:
     window = f"between {human(i.window_from)} and {human(i.due)}"
     if i.state == "missed":
         return f"{Expected} was due {window} ({ends}) and has not been recorded: " \
-               f"{_days(i.days, i.working)} overdue."
+               f"{_overdue(i)}."
     return f"{Expected} is due {window}, before {ends}: {_left(i)}."
 
 
@@ -165,9 +171,12 @@ def _reason(rule: Rule, i: Instance, case: Case, horizon: date, unknowns: list[s
     if i.reason == "ended_early":
         return f"Supervision ended early on {human(case.end)} (it was expected to end on " \
                f"{human(case.expected_end_date)}), so there was no fair chance to prepare for the end."
+    if i.reason == "nothing_due":
+        return f"Nothing fell due under this rule up to {human(i.window_to)}."
     if i.reason == "never_held":
-        return f"Did not apply at any time from {human(day)} to {human(i.window_to)}: the rule applies while " \
-               f"{rule.applies_when.describe()}."
+        word = "while" if isinstance(rule.obligation, (Cadence, Recurrence)) else "when"
+        return f"Does not apply to this case (from {human(day)} to {human(i.window_to)}): the rule applies " \
+               f"{word} {rule.applies_when.describe()}."
     raise ValueError(f"no sentence for reason {i.reason!r}")
 
 
@@ -194,13 +203,13 @@ def _would_have_met(rule: Rule, i: Instance) -> str:
 
 def rule_sentence(instances: tuple[Instance, ...], state: str) -> str:
     """The rule's sentence: its deciding instance's, with a tally when it has several instances."""
-    deciding = next(i for i in instances if i.state == state)
+    decider = deciding(instances, state)
     counted = [i for i in instances if i.state != "not_applicable"]
     if len(counted) <= 1:
-        return deciding.sentence
+        return decider.sentence
     tally = ", ".join(f"{n} {s.replace('_', ' ')}" for s in STATES
                       if (n := sum(1 for i in counted if i.state == s)))
-    return f"{deciding.sentence} ({len(counted)} checks: {tally}.)"
+    return f"{decider.sentence} ({len(counted)} checks: {tally}.)"
 
 
 def action(rule: Rule, i: Instance) -> Action:

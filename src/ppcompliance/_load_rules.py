@@ -52,6 +52,8 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
         found, file_problems = _load_file(file, name)
         problems += file_problems
         for rule in found:
+            if rule.id in first_seen and first_seen[rule.id].split(":")[0] == name:
+                continue  # a duplicate within one file is reported by parse_rules
             if rule.id in first_seen:
                 line = rule.source.rsplit(":", 1)[1]
                 problems.append(Diagnostic(str(file), int(line), 1, code="rule-duplicate-id",
@@ -107,6 +109,7 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> 
             code = _code(leaf, path)
             schema_problems.append(Diagnostic(source, line, column, code=code, message=message(leaf)))
     problems += _unique(schema_problems)
+    problems += _duplicate_ids(located, source)
     # Rules the schema rejected are not compiled; the others are, so their problems are reported too.
     broken = {p[1] for p in bad_paths if len(p) >= 2 and p[0] == "rules"}
     if any(len(p) < 2 or p[0] != "rules" for p in bad_paths):
@@ -120,6 +123,23 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> 
         line, column = located.locate(path)
         problems.append(Diagnostic(source, line, column, code=code, message=text_))
     return rules, sorted(problems, key=Diagnostic.sort_key)
+
+
+def _duplicate_ids(located: _yaml.LocatedYaml, source: str) -> list[Diagnostic]:
+    """Rule ids used twice in one file, found in the raw data so that broken rules are counted too."""
+    items = located.data.get("rules") if isinstance(located.data, dict) else None
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        rule_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        line, column = located.locate(("rules", i, "id"))
+        if rule_id in seen:
+            out.append(Diagnostic(source, line, column, code="rule-duplicate-id",
+                                  message=f"rule id {rule_id!r} is already used on line {seen[rule_id]}"))
+        seen.setdefault(rule_id, line)
+    return out
 
 
 _ITEM = re.compile(r"^( *)- ")

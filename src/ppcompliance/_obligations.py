@@ -114,9 +114,10 @@ def _check(ctx: Context, kind: str, candidates: list[Event], start: date, due: d
         return Instance("compliant", evidence=(evidence(found),), **common)
     if found is not None:
         return Instance("late", evidence=(evidence(found),), days=_count(due, found.date, working), **common)
-    if ctx.ended and ctx.case.end_date <= due:
+    if ctx.ended and ctx.case.end_date < due:
         return Instance("not_applicable", reason="lapsed", **common)
     if ctx.as_of > due:
+        # Days overdue stop counting when supervision ends (0 if it ended on the due date).
         return Instance("missed", days=_count(due, ctx.horizon, working), **common)
     return Instance("pending", days=_count(ctx.as_of, due, working), **common)
 
@@ -153,8 +154,16 @@ def _deadlines(rule: Rule, ctx: Context, trigger: Trigger, expect: Matcher, with
         due = within.after(t.date, paused)
         start = look_back.before(t.date) if look_back else t.date
         found = _check(ctx, "trigger", candidates, start, due, within.working, t)
+        if paused:
+            stopped = _days_inside(t.date + ONE_DAY, due, paused)
+            found = replace(found, paused_days=stopped) if stopped else found
         out.append(found if _known_on(rule, ctx, t.date) else _if_applies(found))
     return out
+
+
+def _days_inside(first: date, last: date, periods: list[tuple[date, date]]) -> int:
+    """How many days of [first, last] fall inside the (inclusive) periods."""
+    return sum(max(0, (min(last, b) - max(first, a)).days + 1) for a, b in periods)
 
 
 def _periods(rule: Rule, ctx: Context, pause_in_custody: bool) -> tuple[list, list]:
@@ -196,12 +205,15 @@ def _over_periods(rule: Rule, ctx: Context, pause_in_custody: bool,
     for a, b in unknown:
         if a > ctx.as_of:
             continue
-        failing = [_if_applies(i) for i in each(a, b) if i.state in ("late", "missed")]
-        out += failing or [Instance("not_applicable", "period", window_from=a, window_to=min(b, ctx.horizon),
-                                    reason="unknown_state_skipped")]
+        supposed = [_if_applies(i) for i in each(a, b)]
+        out += supposed or [Instance("not_applicable", "period", window_from=a, window_to=min(b, ctx.horizon),
+                                     reason="unknown_state_skipped")]
     if out:
         return sorted(out, key=lambda i: (i.window_from or date.min, i.kind))
     day = max(ctx.case.start_date, rule.in_force_from or ctx.case.start_date)
+    if any(a <= ctx.as_of for a, _ in holds):
+        # The rule applied, but nothing fell due before the period (or supervision) ended.
+        return [Instance("not_applicable", "period", window_from=day, window_to=ctx.horizon, reason="nothing_due")]
     return [Instance("not_applicable", "period", window_from=day, window_to=ctx.horizon, reason="never_held")]
 
 
@@ -223,7 +235,7 @@ def _windows(ctx: Context, events: list[Event], start: date, end: date, at_least
             if len(found) >= required:
                 out.append(Instance("compliant", **common))
             elif ctx.as_of > window_end:
-                out.append(Instance("missed", **common))
+                out.append(Instance("missed", days=(ctx.horizon - window_end).days, **common))
             else:
                 out.append(Instance("pending", days=(window_end - ctx.as_of).days, **common))
         window_start = full_end + ONE_DAY
@@ -242,6 +254,11 @@ def _chain(ctx: Context, events: list[Event], start: date, end: date, first: Dur
             if due <= end:
                 out.append(_check(ctx, kind, [], window_start, due, every.working))
             break
+        if found.date == window_start:
+            # An event on the period's first day restarts the clock rather than answering its first interval.
+            due = every.after(found.date)
+            i = _first_on_or_after(events, found.date + ONE_DAY)
+            continue
         common = dict(kind=kind, window_from=window_start, window_to=due, due=due,
                       evidence=(evidence(found),), working=every.working)
         if found.date <= due:
@@ -318,7 +335,8 @@ def before_end(rule: Rule, ob: BeforeEnd, ctx: Context) -> list[Instance]:
         return [skip]
     candidates = ctx.events(ob.qualifying)
     result = _check(ctx, "end", candidates, window_start, due, ob.within_last.working)
-    if result.state == "missed" and case.end_date is not None and case.end_date < case.expected_end_date:
+    ended_early = case.end_date is not None and case.end_date < case.expected_end_date
+    if ended_early and (result.state == "missed" or result.reason == "lapsed"):
         # Supervision that ends early (revocation, death, transfer) gives no fair chance to plan the end.
         return [Instance("not_applicable", "end", window_from=window_start, window_to=due, due=due,
                          reason="ended_early")]

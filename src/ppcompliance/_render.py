@@ -27,7 +27,7 @@ def _evidence(e: Evidence) -> dict:
 
 def _instance(i: Instance) -> dict:
     out: dict = {"verdict": i.state, "kind": i.kind}
-    if i.window_from and i.window_from != date.min:
+    if i.window_from and i.window_from != date.min and i.window_to:
         out["window"] = {"from": _iso(i.window_from), "to": _iso(i.window_to)}
     elif i.window_to:
         out["window"] = {"from": None, "to": _iso(i.window_to)}
@@ -46,6 +46,8 @@ def _instance(i: Instance) -> dict:
         out["reason"] = i.reason
     if i.if_applies:
         out["if_applies"] = i.if_applies
+    if i.paused_days:
+        out["paused_days"] = i.paused_days
     out["sentence"] = i.sentence
     if i.would_have_met:
         out["would_have_met"] = i.would_have_met
@@ -70,6 +72,8 @@ def _rule(rule: Rule, v: RuleVerdict) -> dict:
         out["due"] = _iso(deciding.due)
     if v.next_due:
         out["next_due"] = _iso(v.next_due)
+    if v.not_checked:
+        out["not_checked"] = v.not_checked
     out["evidence"] = [_evidence(e) for e in (deciding.evidence if deciding else ())]
     out["basis"] = rule.basis.as_dict()
     out["source"] = rule.source
@@ -189,6 +193,8 @@ def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False
                     body.append(f"\n  - {MARKS[i.state][0]}: {i.sentence}", style="dim")
                 if len(extra) > 5:
                     body.append(f"\n  - ... and {len(extra) - 5} more (see --format json)", style="dim")
+            if v.not_checked:
+                body.append(f"\n{v.not_checked}", style="dim")
             basis = rule.basis.citation + (" (illustrative figure)" if rule.basis.illustrative else "")
             body.append(f"\nBasis: {basis}", style="dim")
             table.add_row(Text(mark, style=mstyle), Text(rule.id, style="dim"), body)

@@ -50,6 +50,7 @@ class Instance:
     required: int | None = None
     reason: str = ""
     if_applies: str = ""
+    paused_days: int = 0
     sentence: str = ""
     would_have_met: str = ""
 
@@ -64,14 +65,21 @@ class RuleVerdict:
     sentence: str
     would_have_met: str = ""
     next_due: date | None = None
+    not_checked: str = ""
 
     @property
     def deciding(self) -> Instance | None:
-        """The instance the rule's verdict comes from (the first of the worst)."""
-        for instance in self.instances:
-            if instance.state == self.state:
-                return instance
+        """The instance the rule's verdict comes from: see :func:`deciding`."""
+        return deciding(self.instances, self.state)
+
+
+def deciding(instances, state: str) -> Instance | None:
+    """The instance that decides a rule's verdict: the first of the worst (the oldest failure or the soonest
+    due), except for a compliant rule, where the latest compliant instance is the most telling evidence."""
+    matching = [i for i in instances if i.state == state]
+    if not matching:
         return None
+    return matching[-1] if state == "compliant" else matching[0]
 
 
 @dataclass(frozen=True)
