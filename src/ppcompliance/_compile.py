@@ -20,6 +20,7 @@ from .rulebook import (
     Condition,
     Deadline,
     Duration,
+    Elapsed,
     InCustody,
     Mappa,
     Matcher,
@@ -119,6 +120,8 @@ class _Compiler:
             return InCustody(value)
         if key == "tier":
             return Tier(frozenset(value))
+        if key == "supervision_elapsed":
+            return Elapsed(value["at_least_percent"])
         raise AssertionError(f"schema admitted an unknown condition {key!r}")
 
     # obligations
@@ -191,10 +194,31 @@ class _Compiler:
 
     # rules
 
+    def by_rosh(self, template: str, data: dict, path: tuple) -> tuple:
+        """Compile an obligation whose figures differ by RoSH level: ((level, obligation), ...), highest first."""
+        tables = {k: v["by_rosh"] for k, v in data.items() if isinstance(v, dict) and "by_rosh" in v}
+        if not tables:
+            return ()
+        levels = [level for level in reversed(ROSH_LEVELS) if level in next(iter(tables.values()))]
+        for key, table in tables.items():
+            if set(table) != set(levels):
+                self.problem(path + (key, "by_rosh"), "rule-schema",
+                             f"every by_rosh table in a rule must list the same levels ({', '.join(levels)})")
+                return ()
+        variants = []
+        for level in levels:
+            concrete = {k: (v["by_rosh"][level] if k in tables else v) for k, v in data.items()}
+            found = getattr(self, template)(concrete, path)
+            variants.append((level, found))
+        # Each level's copy reports the same problems; keep one of each.
+        self.problems = list(dict.fromkeys(self.problems))
+        return tuple(variants)
+
     def rule(self, data: dict, path: tuple, source: str) -> Rule | None:
         before = len(self.problems)
         template = next(t for t in _TEMPLATES if t in data)
-        obligation = getattr(self, template)(data[template], path + (template,))
+        by_rosh = self.by_rosh(template, data[template], path + (template,))
+        obligation = by_rosh[0][1] if by_rosh else getattr(self, template)(data[template], path + (template,))
         applies_when = self.condition(data["applies_when"], path + ("applies_when",)) if "applies_when" in data else Always()
         in_force = data.get("in_force", {})
         start = date.fromisoformat(in_force["from"]) if "from" in in_force else None
@@ -213,6 +237,7 @@ class _Compiler:
             basis=Basis(basis["citation"], basis["illustrative"], basis.get("link"), basis.get("note")),
             obligation=obligation,
             applies_when=applies_when,
+            by_rosh=by_rosh,
             in_force_from=start,
             in_force_until=until,
             description=data.get("description", ""),

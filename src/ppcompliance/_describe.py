@@ -41,7 +41,12 @@ def _ordinal(n: int) -> str:
 
 def obligation_sentence(rule: Rule) -> str:
     """The obligation as one sentence: "Within 5 working days of sentence, a first appointment in person."."""
-    ob = rule.obligation
+    if rule.by_rosh:
+        return " ".join(f"Where RoSH is {level.replace('_', ' ')}: {_sentence(ob)}" for level, ob in rule.by_rosh)
+    return _sentence(rule.obligation)
+
+
+def _sentence(ob) -> str:
     if isinstance(ob, Deadline):
         each = "each " if ob.trigger.occurrence == "each" else ""
         text = f"Within {_span(ob.within)} of {each}{bare(_trigger(ob.trigger)) if each else _trigger(ob.trigger)}, " \
@@ -83,12 +88,12 @@ def _pause(pause: bool) -> str:
 
 def applicability_sentence(rule: Rule) -> str:
     """When the rule applies, in words."""
-    if isinstance(rule.applies_when, Always):
+    if isinstance(rule.condition, Always):
         text = "Applies to every case"
     elif rule.template in ("cadence", "recurrence"):
-        text = f"Applies while {rule.applies_when.describe()}"
+        text = f"Applies while {rule.condition.describe()}"
     else:
-        text = f"Applies when {rule.applies_when.describe()}"
+        text = f"Applies when {rule.condition.describe()}"
     if rule.in_force_from or rule.in_force_until:
         start = rule.in_force_from.isoformat() if rule.in_force_from else "the start"
         end = rule.in_force_until.isoformat() if rule.in_force_until else "further notice"

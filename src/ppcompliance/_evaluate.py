@@ -6,12 +6,13 @@ the same report.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ._dates import human
 from ._explain import action, anchor_day, explain, rule_sentence
 from ._obligations import TEMPLATES, Context
-from .rulebook import Rule, Rulebook
+from .rulebook import All, Rosh, Rule, Rulebook
 from .timeline import Timeline
 from .verdicts import CaseReport, Instance, RuleVerdict, deciding, worst
 
@@ -27,8 +28,30 @@ def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date) -> CaseReport:
     return CaseReport(timeline.case, as_of, verdicts, tuple(actions))
 
 
+def _instances(rule: Rule, ctx: Context) -> list[Instance]:
+    if not rule.by_rosh:
+        return TEMPLATES[rule.template](rule, rule.obligation, ctx)
+    # One obligation per RoSH level, each applying at its level. Where RoSH is unknown only the first (the
+    # highest level listed, the strictest) is checked; where a level's figures do not apply, nothing is said
+    # unless no level applied at all.
+    found, silent = [], []
+    for n, (level, obligation) in enumerate(rule.by_rosh):
+        variant = replace(rule, applies_when=All((rule.applies_when, Rosh(frozenset({level})))),
+                          obligation=obligation, by_rosh=())
+        for i in TEMPLATES[rule.template](variant, obligation, ctx):
+            if i.reason in ("unknown_state", "unknown_state_skipped") and n > 0:
+                continue
+            (silent if i.reason in _SILENT else found).append(i)
+    if found:
+        return sorted(found, key=lambda i: (i.trigger.date if i.trigger else i.window_from or date.min, i.kind))
+    return silent[:1]
+
+
+_SILENT = ("condition", "never_held", "nothing_due", "no_trigger", "not_in_force")
+
+
 def _rule_verdict(rule: Rule, ctx: Context) -> RuleVerdict:
-    instances = TEMPLATES[rule.template](rule, rule.obligation, ctx) or [_nothing_due(rule, ctx)]
+    instances = _instances(rule, ctx) or [_nothing_due(rule, ctx)]
     explained = tuple(
         explain(rule, i, ctx.case, ctx.horizon, _unknowns(rule, ctx, i)) for i in instances
     )
@@ -60,7 +83,7 @@ def _not_checked(rule: Rule, ctx: Context, instances: tuple[Instance, ...]) -> s
 
 def _nothing_due(rule: Rule, ctx: Context) -> Instance:
     """Why a rule with no instance has none: it never applied to this case, or its trigger has not happened."""
-    track = rule.applies_when.track(ctx.state)
+    track = rule.condition.track(ctx.state)
     start = ctx.case.start_date
     if not track.periods(True, start, ctx.horizon) and not track.periods(None, start, ctx.horizon):
         return Instance("not_applicable", "period", window_from=start, window_to=ctx.horizon, reason="never_held")
@@ -71,4 +94,4 @@ def _unknowns(rule: Rule, ctx: Context, instance: Instance) -> list[str]:
     day = anchor_day(instance)
     if instance.reason not in ("unknown_state", "unknown_state_skipped") or day is None:
         return []
-    return rule.applies_when.unknowns(ctx.state, day)
+    return rule.condition.unknowns(ctx.state, day)

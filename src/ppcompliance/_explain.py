@@ -159,7 +159,7 @@ def _reason(rule: Rule, i: Instance, case: Case, horizon: date, unknowns: list[s
     if i.reason == "not_in_force":
         return f"The rule was not in force on {human(day)} ({_in_force(rule)})."
     if i.reason == "condition":
-        return f"Does not apply on {human(day)}: the rule applies when {rule.applies_when.describe()}."
+        return f"Does not apply on {human(day)}: the rule applies when {rule.condition.describe()}."
     missing = " or ".join(unknowns) or "the state it needs"
     if i.reason in ("unknown_state", "unknown_state_skipped"):
         when = f"on {human(day)}" if i.kind in ("trigger", "end") else \
@@ -176,7 +176,7 @@ def _reason(rule: Rule, i: Instance, case: Case, horizon: date, unknowns: list[s
     if i.reason == "never_held":
         word = "while" if isinstance(rule.obligation, (Cadence, Recurrence)) else "when"
         return f"Does not apply to this case (from {human(day)} to {human(i.window_to)}): the rule applies " \
-               f"{word} {rule.applies_when.describe()}."
+               f"{word} {rule.condition.describe()}."
     raise ValueError(f"no sentence for reason {i.reason!r}")
 
 

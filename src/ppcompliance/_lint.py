@@ -9,6 +9,7 @@ an "official" figure. Each finding is a Diagnostic located at the rule's first l
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from ._vocabulary import ROSH_LEVELS, SUPERVISION_TYPES, TIERS
 from .errors import Diagnostic
@@ -21,6 +22,7 @@ from .rulebook import (
     Condition,
     Deadline,
     Duration,
+    Elapsed,
     InCustody,
     Mappa,
     Not,
@@ -72,7 +74,8 @@ def _durations(rule: Rule) -> list[tuple[str, Duration]]:
 
 def _windows(rule: Rule) -> list[Diagnostic]:
     out = []
-    for name, d in _durations(rule):
+    variants = [replace(rule, obligation=ob, by_rosh=()) for _, ob in rule.by_rosh] or [rule]
+    for name, d in dict.fromkeys(nd for v in variants for nd in _durations(v)):
         days = d.days * 7 // 5 if d.working else d.days
         if days > LONGEST_WINDOW_DAYS:
             out.append(_at(rule, "lint-window-too-long",
@@ -102,6 +105,8 @@ def _dimensions(c: Condition, dims: dict) -> None:
         dims["in_custody"] = (False, True)
     elif isinstance(c, Tier):
         dims["tier"] = TIERS
+    elif isinstance(c, Elapsed):
+        dims[f"elapsed:{c.percent}"] = (False, True)
 
 
 def _holds(c: Condition, world: dict) -> bool:
@@ -127,6 +132,8 @@ def _holds(c: Condition, world: dict) -> bool:
         return world["in_custody"] is c.value
     if isinstance(c, Tier):
         return world["tier"] in c.tiers
+    if isinstance(c, Elapsed):
+        return world[f"elapsed:{c.percent}"]
     raise TypeError(f"unknown condition {type(c).__name__}")
 
 
@@ -145,9 +152,9 @@ def satisfiable(*conditions: Condition) -> bool:
 
 
 def _never(rule: Rule) -> list[Diagnostic]:
-    if not satisfiable(rule.applies_when):
+    if not satisfiable(rule.condition):
         return [_at(rule, "lint-never-applies",
-                    f"applies_when can never hold ({rule.applies_when.describe()}), so the rule never applies")]
+                    f"applies_when can never hold ({rule.condition.describe()}), so the rule never applies")]
     return [_at(rule, "lint-never-holds", f"this part of applies_when can never hold: {part.describe()}")
             for part in _parts(rule.applies_when) if not satisfiable(part)]
 
@@ -188,8 +195,14 @@ def _signature(rule: Rule):
 
 
 def _numbers(rule: Rule) -> dict:
-    return {name: d for name, d in _durations(rule)} | {
-        "at_least": getattr(rule.obligation, "at_least", None)}
+    variants = rule.by_rosh or (("", rule.obligation),)
+    out = {}
+    for level, obligation in variants:
+        figures = replace(rule, obligation=obligation, by_rosh=())
+        prefix = f"{level}: " if level else ""
+        out |= {prefix + name: d for name, d in _durations(figures)}
+        out[prefix + "at_least"] = getattr(obligation, "at_least", None)
+    return out
 
 
 def _overlaps(rulebook: Rulebook) -> list[Diagnostic]:
@@ -202,7 +215,7 @@ def _overlaps(rulebook: Rulebook) -> list[Diagnostic]:
             continue
         for a, b in itertools.combinations(rules, 2):
             na, nb = _numbers(a), _numbers(b)
-            if na == nb or not satisfiable(a.applies_when, b.applies_when):
+            if na == nb or not satisfiable(a.condition, b.condition):
                 continue
             if not _in_force_overlap(a, b):
                 continue

@@ -6,7 +6,7 @@ Built once by the rule loader (``load_rulebook``) and reused for every timeline;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Mapping
 
 from . import _dates
@@ -272,6 +272,28 @@ class InCustody(Condition):
 
 
 @dataclass(frozen=True)
+class Elapsed(Condition):
+    """At least ``percent`` of the supervision period (start to expected end) has passed.
+
+    The day it starts to hold is the start plus that share of the period's days, rounded up.
+    """
+
+    percent: int
+
+    def first_day(self, start: date, end: date) -> date:
+        """The first day on which the condition holds."""
+        total = (end - start).days
+        return start + timedelta(days=-(-total * self.percent // 100))
+
+    def track(self, state):
+        case = state.timeline.case
+        return Track.from_changes(False, [(self.first_day(case.start_date, case.expected_end_date), True)])
+
+    def describe(self):
+        return f"at least {self.percent}% of the supervision period has passed"
+
+
+@dataclass(frozen=True)
 class Tier(Condition):
     """The current case tier is one of ``tiers``; unknown before the first tier calculation."""
 
@@ -412,6 +434,9 @@ class Rule:
     basis: Basis
     obligation: Obligation
     applies_when: Condition = Always()
+    # Figures that differ by RoSH level, written once (``by_rosh``) and compiled into one obligation per level,
+    # highest level first: ((level, obligation), ...). Empty for a rule with one set of figures.
+    by_rosh: tuple = ()
     in_force_from: date | None = None
     in_force_until: date | None = None
     description: str = ""
@@ -422,6 +447,14 @@ class Rule:
     def line(self) -> int:
         """The line of the rule file on which the rule starts."""
         return int(self.source.rsplit(":", 1)[1]) if ":" in self.source else 0
+
+    @property
+    def condition(self) -> Condition:
+        """When the rule applies at all: ``applies_when``, and one of its RoSH levels if it has ``by_rosh``."""
+        if not self.by_rosh:
+            return self.applies_when
+        levels = Rosh(frozenset(level for level, _ in self.by_rosh))
+        return levels if isinstance(self.applies_when, Always) else All((self.applies_when, levels))
 
     @property
     def template(self) -> str:
