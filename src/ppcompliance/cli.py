@@ -92,7 +92,7 @@ _UNREADABLE = {"rules-not-found", "rule-unreadable", "rule-too-large"}
 @app.command()
 def lint(
     rules: Optional[Path] = typer.Argument(None, help="A folder of YAML rule files, or one file [default: the "
-                                           "bundled rulebook].", show_default=False, metavar="[RULES]"),
+                                           "bundled rulebook].", show_default=False, metavar="RULES"),
 ) -> None:
     """Check rule files: every problem at once, sorted, with file:line:column and a stable code.
 
@@ -116,7 +116,7 @@ def lint(
 @app.command("test")
 def test_rules(
     rules: Optional[Path] = typer.Argument(None, help="A folder of YAML rule files with their *.tests.yaml "
-                                           "[default: the bundled rulebook].", show_default=False, metavar="[RULES]"),
+                                           "[default: the bundled rulebook].", show_default=False, metavar="RULES"),
     junit: Optional[Path] = typer.Option(None, "--junit", help="Also write the results as JUnit XML to this file.",
                                          show_default=False),
     min_coverage: float = typer.Option(0.0, "--min-coverage", min=0, max=100, metavar="PERCENT",
@@ -180,7 +180,7 @@ def diff(
     old: Path = typer.Argument(..., help="The current rules (a folder or file).", show_default=False, metavar="OLD"),
     new: Path = typer.Argument(..., help="The proposed rules.", show_default=False, metavar="NEW"),
     timelines: list[Path] = typer.Argument(..., help="Timelines to compare on: files, or folders of *.json.",
-                                           show_default=False, metavar="TIMELINES..."),
+                                           show_default=False, metavar="TIMELINES"),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=_as_of,
                                         help="Judge the cases as seen on this date [default: today].",
                                         show_default=False),
@@ -232,7 +232,7 @@ class DocFormat(str, Enum):
 @app.command()
 def doc(
     rules: Optional[Path] = typer.Argument(None, help="A folder of YAML rule files, or one file [default: the "
-                                           "bundled rulebook].", show_default=False, metavar="[RULES]"),
+                                           "bundled rulebook].", show_default=False, metavar="RULES"),
     fmt: DocFormat = typer.Option(DocFormat.markdown, "--format", "-f", help="markdown, or html (one "
                                   "self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard "
