@@ -135,6 +135,7 @@ def parse_date(text: str) -> Date:
     return Date.fromisoformat(text)
 
 
+@lru_cache(maxsize=8192)
 def human(day: Date) -> str:
     """A date as a practitioner reads it: ``Tue 23 Jan 2024``."""
     return f"{day:%a} {day.day} {day:%b %Y}"
