@@ -147,8 +147,8 @@ def test_every_problem_in_a_broken_file_is_reported_at_once_sorted_by_line():
     """
     assert _problems(text) == [
         (2, 5, "rule-schema"),           # T-01 has no basis
-        (8, 17, "rule-unknown-event"),   # sentense
-        (11, 17, "rule-unknown-value"),  # polce
+        (8, 24, "rule-unknown-event"),   # sentense
+        (11, 25, "rule-unknown-value"),  # polce
         (11, 32, "rule-unknown-field"),  # colour
         (12, 5, "rule-schema"),          # T-02: no obligation template
         (18, 5, "rule-schema"),          # T-02: unexpected 'deadlin'
@@ -167,14 +167,14 @@ def test_every_problem_in_a_broken_file_is_reported_at_once_sorted_by_line():
         (("{event: appointment}", "{event: appointment, where: {mode: [office, skype]}}"),
          [(10, 44, "rule-unknown-value")]),
         (("{event: sentence}", "{event: registration_added, where: {code: ADVQ}}"), []),  # timelines may carry any code
-        (("deadline:", "applies_when: {registration: ADVQ}\n    deadline:"), [(8, 20, "rule-unknown-state")]),
-        (("within: {working_days: 5}", "within: {days: -1}"), [(11, 16, "rule-schema")]),
-        (("severity: high", "severity: urgent"), [(6, 5, "rule-schema")]),
-        (("id: T-01", "id: t 01"), [(2, 5, "rule-schema")]),
+        (("deadline:", "applies_when: {registration: ADVQ}\n    deadline:"), [(8, 34, "rule-unknown-state")]),
+        (("within: {working_days: 5}", "within: {days: -1}"), [(11, 22, "rule-schema")]),
+        (("severity: high", "severity: urgent"), [(6, 15, "rule-schema")]),
+        (("id: T-01", "id: t 01"), [(2, 9, "rule-schema")]),
     ],
 )
 def test_single_problems_have_their_code_and_position(change, wanted):
-    # Positions are those of the key whose value is wrong (or of the offending value for tags and syntax).
+    # A wrong plain value is located where it is written; a wrong list or mapping at its key.
     old, new = change
     assert old in RULE
     assert _problems(RULE.replace(old, new, 1)) == wanted
@@ -193,7 +193,7 @@ def test_impossible_windows():
         "    cadence:\n      qualifying: {event: appointment}\n      at_least: 1\n      per: {days: 0}\n")
     assert _problems(cadence) == [(11, 7, "rule-impossible-window")]
     in_force = RULE.replace("    deadline:", "    in_force: {from: 2024-01-01, until: 2023-01-01}\n    deadline:")
-    assert _problems(in_force) == [(8, 34, "rule-impossible-window")]
+    assert _problems(in_force) == [(8, 41, "rule-impossible-window")]
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it():

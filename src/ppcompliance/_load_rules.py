@@ -12,7 +12,7 @@ from pathlib import Path
 from . import _yaml
 from ._compile import compile_rules
 from ._resources import default_rules_dir
-from ._schema import leaf_errors, message, validator
+from ._schema import located_problems
 from .errors import Diagnostic, RuleError
 from .rulebook import Rulebook
 
@@ -94,21 +94,8 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> 
         line = text[: text.index("\t")].count("\n") + 1
         problems.append(Diagnostic(source, line, 1, code="rule-yaml-syntax",
                                    message="a tab character: indent rule files with spaces"))
-    schema_problems, bad_paths = [], []
-    for error in validator("rules").iter_errors(located.data):
-        bad_paths.append(tuple(error.absolute_path))
-        for leaf in leaf_errors(error):
-            path = tuple(leaf.absolute_path)
-            if path in located.refused:
-                continue
-            if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
-                allowed = set(leaf.schema.get("properties", {}))
-                extras = [k for k in leaf.instance if k not in allowed]
-                path = path + (extras[0],) if extras else path
-            line, column = located.locate(path)
-            code = _code(leaf, path)
-            schema_problems.append(Diagnostic(source, line, column, code=code, message=message(leaf)))
-    problems += _unique(schema_problems)
+    schema_problems, bad_paths = located_problems("rules", located, source)
+    problems += schema_problems
     problems += _duplicate_ids(located, source)
     # Rules the schema rejected are not compiled; the others are, so their problems are reported too.
     broken = {p[1] for p in bad_paths if len(p) >= 2 and p[0] == "rules"}
@@ -120,7 +107,7 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> 
 
     rules, semantic = compile_rules(located.data, source_of, skip=broken, file=source)
     for path, code, text_ in semantic:
-        line, column = located.locate(path)
+        line, column = located.locate_key(path) if code == "rule-unknown-field" else located.locate(path)
         problems.append(Diagnostic(source, line, column, code=code, message=text_))
     return rules, sorted(problems, key=Diagnostic.sort_key)
 
@@ -173,17 +160,3 @@ def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic
     if not any(p.code == "rule-yaml-syntax" for p in found):
         found += problems
     return rules, found
-
-
-def _code(error, path: tuple) -> str:
-    return "rule-schema"
-
-
-def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
-    seen, out = set(), []
-    for p in problems:
-        key = (p.line, p.column, p.code, p.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out

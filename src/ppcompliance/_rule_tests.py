@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import _yaml
 from ._evaluate import evaluate
 from ._load_timeline import timeline_from_data
-from ._schema import leaf_errors, message, validator
+from ._schema import located_problems
 from .errors import Diagnostic, TimelineError
 from .rulebook import Always, Rulebook
 from .verdicts import STATES, RuleVerdict
@@ -52,10 +52,14 @@ class Outcome:
         return not self.differences and not self.error
 
 
-def test_files(rules_dir: Path) -> list[Path]:
-    """The rule-test files under a rules folder (or beside a single rule file)."""
-    root = rules_dir if rules_dir.is_dir() else rules_dir.parent
-    return sorted(p for p in root.rglob(f"*{TEST_SUFFIX}") if p.is_file())
+def test_files(rules: Path) -> list[Path]:
+    """The rule-test files for a rules folder (skipping hidden folders, as rule loading does), or for one rule
+    file the ``<name>.tests.yaml`` beside it."""
+    if not rules.is_dir():
+        beside = rules.with_name(rules.name.rsplit(".", 1)[0] + TEST_SUFFIX)
+        return [beside] if beside.is_file() else []
+    return sorted(p for p in rules.rglob(f"*{TEST_SUFFIX}") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(rules).parts))
 
 
 def load_tests(files: list[Path]) -> tuple[list[RuleTest], list[Diagnostic]]:
@@ -72,11 +76,7 @@ def load_tests(files: list[Path]) -> tuple[list[RuleTest], list[Diagnostic]]:
         problems += found
         if located is None:
             continue
-        schema_problems = [
-            Diagnostic(source, *located.locate(tuple(leaf.absolute_path)), code="rule-schema", message=message(leaf))
-            for error in validator("rule-tests").iter_errors(located.data)
-            for leaf in leaf_errors(error)
-        ]
+        schema_problems, _ = located_problems("rule-tests", located, source)
         if schema_problems:
             problems += schema_problems
             continue

@@ -89,3 +89,31 @@ def _article(word: str) -> str:
 def _short(instance: object) -> str:
     text = json.dumps(instance, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def located_problems(name: str, located, source: str) -> tuple[list, list[tuple]]:
+    """Validate YAML data (a ``_yaml.LocatedYaml``) against ``schemas/<name>.schema.json``.
+
+    Returns the problems as ``rule-schema`` diagnostics at file:line:column (an unexpected key is located at
+    the key itself), and the paths of the top-level errors, so a caller can tell which items were rejected.
+    """
+    from .errors import Diagnostic
+
+    problems, bad_paths, seen = [], [], set()
+    for error in validator(name).iter_errors(located.data):
+        bad_paths.append(tuple(error.absolute_path))
+        for leaf in leaf_errors(error):
+            path = tuple(leaf.absolute_path)
+            if path in located.refused:
+                continue  # its tag was refused and reported already
+            if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
+                allowed = set(leaf.schema.get("properties", {}))
+                extras = [k for k in leaf.instance if k not in allowed]
+                path = path + (extras[0],) if extras else path
+            unexpected = leaf.validator == "additionalProperties"
+            line, column = located.locate_key(path) if unexpected else located.locate(path)
+            text = message(leaf)
+            if (line, column, text) not in seen:
+                seen.add((line, column, text))
+                problems.append(Diagnostic(source, line, column, code="rule-schema", message=text))
+    return problems, bad_paths

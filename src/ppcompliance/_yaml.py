@@ -36,10 +36,16 @@ class _TooLarge(Exception):
 class LocatedYaml:
     """A YAML document's data, with the (line, column) of each path, both counted from 1."""
 
-    def __init__(self, data: object, marks: dict[Path, tuple[int, int]], refused: frozenset = frozenset()):
+    def __init__(self, data: object, marks: dict[Path, tuple[int, int]], refused: frozenset = frozenset(),
+                 keys: dict[Path, tuple[int, int]] | None = None):
         self.data = data
         self.marks = marks
         self.refused = refused  # paths whose value was refused (a tag) and already reported
+        self.keys = keys or {}  # where each mapping key is written
+
+    def locate_key(self, path: Path) -> tuple[int, int]:
+        """The position of the key naming ``path`` (for "this field is wrong"), else as :meth:`locate`."""
+        return self.keys.get(tuple(path)) or self.locate(path)
 
     def locate(self, path: Path) -> tuple[int, int]:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -71,7 +77,7 @@ def load(text: str, source: str) -> tuple[LocatedYaml | None, list[Diagnostic]]:
                                  message=f"more than {MAX_NODES} values once aliases are expanded")]
     except RecursionError:
         return None, [Diagnostic(source, 1, 1, code="rule-too-large", message="nested too deeply")]
-    return LocatedYaml(data, builder.marks, frozenset(builder.refused)), builder.problems
+    return LocatedYaml(data, builder.marks, frozenset(builder.refused), builder.keys), builder.problems
 
 
 class _Builder:
@@ -80,6 +86,7 @@ class _Builder:
         self.marks: dict[Path, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
         self.refused: set[Path] = set()
+        self.keys: dict[Path, tuple[int, int]] = {}
         self.nodes = 0
         self._constructor = yaml.SafeLoader("")
 
@@ -128,7 +135,10 @@ class _Builder:
                 self._problem(key_node, "rule-duplicate-key", f"the key {key!r} is repeated (first on line {line})")
                 continue
             first_seen[key] = self._at(key_node)
-            self.marks[path + (key,)] = self._at(key_node)
+            self.keys[path + (key,)] = self._at(key_node)
+            # A plain value is located where it is written; a list or mapping at its key (it starts on a later line).
+            where = value_node if isinstance(value_node, yaml.ScalarNode) else key_node
+            self.marks[path + (key,)] = self._at(where)
             out[key] = self.build(value_node, path + (key,))
         self.marks.pop(path + ("<key>",), None)
         return out

@@ -195,6 +195,9 @@ def diff(
     old_book, new_book = _load_rules_or_exit(old), _load_rules_or_exit(new)
     day = parse_date(as_of) if as_of else date.today()
     files = [f for t in timelines for f in (sorted(t.glob("*.json")) if t.is_dir() else [t])]
+    if not files:
+        sys.stderr.write(f"ppcheck: no timelines (*.json) in {', '.join(str(t) for t in timelines)}.\n")
+        raise typer.Exit(EXIT_INPUT)
     loaded, problems = [], []
     for file in files:
         try:
@@ -217,10 +220,11 @@ def diff(
         rates = f"compliance {'-' if before is None else f'{before}%'} -> {'-' if after is None else f'{after}%'}"
         out.write(f"\n{change.rule_id} ({change.status}): {change.moved} of {len(loaded)} cases change; {rates}\n")
         for (a, b), cases in sorted(change.moves.items()):
-            listed = ", ".join(cases[:show]) + (f", ... ({len(cases) - show} more)" if len(cases) > show else "")
+            more = [f"... ({len(cases) - show} more)"] if len(cases) > show else []
+            listed = ", ".join(cases[:show] + more)
             out.write(f"  {a} -> {b}: {len(cases)}  {listed}\n")
     if not moved_any:
-        out.write("No verdict changes.\n")
+        out.write("No case's verdict changes.\n")
     raise typer.Exit(EXIT_FINDINGS if moved_any else EXIT_OK)
 
 
