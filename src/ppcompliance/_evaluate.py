@@ -44,10 +44,12 @@ def _instances(rule: Rule, ctx: Context) -> list[Instance]:
             (silent if i.reason in _SILENT else found).append(i)
     if found:
         return sorted(found, key=lambda i: (i.trigger.date if i.trigger else i.window_from or date.min, i.kind))
-    return silent[:1]
+    # Nothing applied at any level: say the most telling thing (a level applied but nothing fell due, before
+    # "no level ever applied").
+    return sorted(silent, key=lambda i: _SILENT.index(i.reason))[:1]
 
 
-_SILENT = ("condition", "never_held", "nothing_due", "no_trigger", "not_in_force")
+_SILENT = ("nothing_due", "no_trigger", "condition", "not_in_force", "never_held")
 
 
 def _rule_verdict(rule: Rule, ctx: Context) -> RuleVerdict:
