@@ -6,8 +6,11 @@ Exit status: 0 nothing late, missed or unknown; 1 something is; 2 usage or input
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -15,7 +18,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from ._dates import parse_date
+from ._dates import human, parse_date
 from ._evaluate import evaluate
 from ._load_rules import load_rulebook
 from ._load_timeline import load_timeline
@@ -38,9 +41,13 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class CheckFormat(str, Enum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
 
 
 def _as_of(value: Optional[str]) -> Optional[str]:
@@ -52,37 +59,272 @@ def _as_of(value: Optional[str]) -> Optional[str]:
     return value
 
 
+class Unit(str, Enum):
+    region = "region"
+    pdu = "pdu"
+    team = "team"
+
+
+def _days(value: str) -> int:
+    text = value.strip().lower()
+    try:
+        if text.endswith("w"):
+            return 7 * int(text[:-1])
+        return int(text[:-1] if text.endswith("d") else text)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a number of days: use e.g. 14d, 2w or 14") from None
+
+
+_RULES_OPTION = dict(help="A folder of YAML rule files, or one file [default: the bundled rulebook].",
+                     show_default=False)
+_AS_OF_HELP = "Judge the cases as seen on this date; later events are ignored [default: today]."
+
+
 @app.command(no_args_is_help=True)
 def check(
-    timeline: Path = typer.Argument(..., help="A case timeline (JSON; see schemas/timeline.schema.json).",
-                                    show_default=False, metavar="TIMELINE"),
-    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help="A folder of YAML rule files, or one file "
-                                         "[default: the bundled rulebook].", show_default=False),
+    paths: list[str] = typer.Argument(..., help="Timelines: JSON files, JSON Lines files (.jsonl, one case a "
+                                      "line), folders of them, or - for JSON Lines on standard input.",
+                                      show_default=False, metavar="PATH"),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", **_RULES_OPTION),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=_as_of,
-                                        help="Judge the case as seen on this date; later events are ignored "
-                                             "[default: today].", show_default=False),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text: a report to read; json: one document "
-                               "per case (schemas/verdicts.schema.json)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Text: list every failing check, not only the "
-                                 "first per rule."),
+                                        help=_AS_OF_HELP, show_default=False),
+    fmt: CheckFormat = typer.Option(None, "--format", "-f", show_default=False,
+                                    help="One case: text (default) or json (schemas/verdicts.schema.json). A "
+                                    "caseload: text (default), json, csv, markdown or html summaries, or jsonl "
+                                    "(one verdict document per case)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard "
+                                          "output.", show_default=False),
+    by: Optional[Unit] = typer.Option(None, "--by", help="Caseload: break the rates down by region, PDU or team."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Caseload: processes to evaluate with "
+                                       "[default: all cores].", show_default=False),
+    within: str = typer.Option("14d", "--within", help="Caseload: the worklist holds what is missed and what "
+                               "falls due within this many days (14d, 2w)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One case, text: list every failing check, not "
+                                 "only the first per rule."),
 ) -> None:
-    """Check one case timeline: a verdict per rule with its evidence, due date and reason."""
+    """Check case timelines: for one case, a verdict per rule with its evidence, due date and reason; for a
+    caseload, compliance rates per rule, practice area and unit, and the worklist.
+
+    Exit status: 0 nothing late, missed or unknown; 1 something is; 2 usage or input error (in a caseload: a
+    case could not be read — it is reported and counted, and the others are still evaluated).
+    """
     # The edge is the one place that reads the clock; the evaluator only ever sees a date.
     day = parse_date(as_of) if as_of else date.today()
+    from ._inputs import is_single_case
+
+    if is_single_case(paths) and fmt in (None, CheckFormat.text, CheckFormat.json) and by is None:
+        _check_one(Path(paths[0]), rules, day, fmt or CheckFormat.text, output, verbose)
+    _check_caseload(paths, rules, day, fmt or CheckFormat.text, output, by, jobs, _days(within))
+
+
+def _check_one(path: Path, rules: Optional[Path], day: date, fmt: "CheckFormat", output: Optional[Path],
+               verbose: bool) -> None:
     try:
         rulebook = load_rulebook(rules)
-        case = load_timeline(timeline)
+        case = load_timeline(path)
     except InputError as exc:
         _report_errors(exc.diagnostics)
         raise typer.Exit(EXIT_INPUT)
     report = evaluate(rulebook, case, day)
-    if fmt is Format.json:
-        sys.stdout.write(report_to_json(report, rulebook))
+    if fmt is CheckFormat.json:
+        _write(report_to_json(report, rulebook), output)
+    elif output is not None:
+        from rich.console import Console
+
+        console = Console(record=True, width=100, file=io.StringIO())
+        console.print(report_to_rich(report, rulebook, verbose=verbose))
+        _write(console.export_text(), output)
     else:
         from rich.console import Console
 
         Console(highlight=False).print(report_to_rich(report, rulebook, verbose=verbose))
     raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)
+
+
+def _run_caseload(paths: list[str], rules: Optional[Path], day: date, by: Optional["Unit"], jobs: Optional[int],
+                  within_days: int, on_case=None):
+    """Evaluate every case the paths name; returns the rolled-up Caseload. ``on_case`` sees each result."""
+    from ._batch import default_jobs, evaluate_caseload
+    from ._caseload import Caseload
+    from ._inputs import items
+
+    rulebook = _load_rules_or_exit(rules)
+    caseload = Caseload(rulebook, day, by.value if by else None, within_days)
+    results = evaluate_caseload(rulebook, items(paths), day, jobs=jobs or default_jobs(),
+                                within_days=within_days, want_json=on_case is not None)
+    with _progress() as tick:
+        for result in results:
+            accepted = caseload.add(result)
+            if on_case is not None:
+                on_case(result, accepted, caseload)
+            tick()
+    return caseload
+
+
+class _progress:
+    """A progress line on standard error when it is a terminal; nothing otherwise."""
+
+    def __enter__(self):
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.completed} cases"), TimeElapsedColumn(),
+                                transient=True, console=_stderr_console())
+            self.bar.start()
+            self.task = self.bar.add_task("cases")
+        return self._tick
+
+    def _tick(self):
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _check_caseload(paths: list[str], rules: Optional[Path], day: date, fmt: "CheckFormat",
+                    output: Optional[Path], by: Optional["Unit"], jobs: Optional[int], within_days: int) -> None:
+    stream = _open_output(output)
+    on_case = None
+    if fmt is CheckFormat.jsonl:
+        def on_case(result, accepted, caseload):
+            if accepted:
+                stream.write(result.json + "\n")
+            else:  # a rejected case is still accounted for in the output
+                stream.write(json.dumps({"format": "ppcompliance.rejected/1", "source": result.source,
+                                         "line": result.line, "problems": caseload.rejected[-1:]},
+                                        ensure_ascii=False) + "\n")
+    try:
+        caseload = _run_caseload(paths, rules, day, by, jobs, within_days, on_case)
+        summary = caseload.summary()
+        if fmt is not CheckFormat.jsonl:
+            stream.write(_render_summary(summary, fmt))
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except KeyboardInterrupt:
+        sys.stderr.write("ppcheck: interrupted; the output so far is complete up to the last case written.\n")
+        raise typer.Exit(130)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    _finish(summary)
+
+
+def _render_summary(summary: dict, fmt: "CheckFormat") -> str:
+    from ._render_caseload import summary_csv, summary_markdown, summary_text
+
+    if fmt is CheckFormat.json:
+        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    if fmt is CheckFormat.csv:
+        return summary_csv(summary)
+    if fmt is CheckFormat.markdown:
+        return summary_markdown(summary)
+    if fmt is CheckFormat.html:
+        from ._report_html import caseload_html
+
+        return caseload_html(summary)
+    return summary_text(summary)
+
+
+def _finish(summary: dict) -> None:
+    """Account for every input on standard error, and exit: 2 if a case was rejected, 1 if any is failing."""
+    i = summary["inputs"]
+    sys.stderr.write(f"ppcheck: {i['read']} cases read: {i['evaluated']} evaluated, {i['rejected']} rejected.\n")
+    for r in summary["rejected"][:MAX_SHOWN]:
+        where = r["file"] + (f":{r['line']}" if r.get("line") else "") + (f" {r['json_path']}" if r.get("json_path") else "")
+        sys.stderr.write(f"{where}: {r['code']}: {r['message']}\n")
+    if len(summary["rejected"]) > MAX_SHOWN:
+        sys.stderr.write(f"... and {len(summary['rejected']) - MAX_SHOWN} more problems.\n")
+    if i["rejected"]:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if summary["overall"]["cases_failing"] else EXIT_OK)
+
+
+def _open_output(output: Optional[Path]):
+    if output is None:
+        return sys.stdout
+    try:
+        return open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"ppcheck: cannot write {output}: {exc.strerror or exc}\n")
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _quiet_broken_pipe() -> None:
+    # The reader went away (e.g. `ppcheck ... | head`): stop quietly, as Unix tools do.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    raise typer.Exit(EXIT_OK)
+
+
+class DueFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    json = "json"
+
+
+@app.command(no_args_is_help=True)
+def due(
+    paths: list[str] = typer.Argument(..., help="Timelines: files, JSON Lines, folders, or - for standard input.",
+                                      show_default=False, metavar="PATH"),
+    within: str = typer.Option("14d", "--within", help="List what is missed and what falls due within this many "
+                               "days (14d, 2w)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", **_RULES_OPTION),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=_as_of,
+                                        help=_AS_OF_HELP, show_default=False),
+    fmt: DueFormat = typer.Option(DueFormat.text, "--format", "-f", help="text, csv or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard "
+                                          "output.", show_default=False),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes to evaluate with [default: "
+                                       "all cores].", show_default=False),
+) -> None:
+    """The worklist: every missed action and every action due within the horizon, across the caseload,
+    soonest first, with case id, team, rule, due date and what to do.
+
+    Exit status: 0 nothing missed or due; 1 something is; 2 usage or input error (a case that could not be read
+    is reported and counted; the others are still listed).
+    """
+    from ._caseload import worklist_row
+    from ._render_caseload import worklist_csv, worklist_lines
+
+    day = parse_date(as_of) if as_of else date.today()
+    days = _days(within)
+    stream = _open_output(output)
+    try:
+        caseload = _run_caseload(paths, rules, day, None, jobs, days)
+        rows = [worklist_row(r) for r in caseload.worklist()]
+        if fmt is DueFormat.csv:
+            stream.write(worklist_csv(rows))
+        elif fmt is DueFormat.json:
+            stream.write(json.dumps({"as_of": day.isoformat(), "within_days": days, "rows": rows}, indent=2,
+                                    ensure_ascii=False) + "\n")
+        else:
+            stream.write(f"{len(rows)} actions missed or due by {human(day + timedelta(days=days))}, "
+                         f"soonest first:\n")
+            stream.write("\n".join(worklist_lines(rows)) + ("\n" if rows else ""))
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    summary = caseload.summary(worklist_limit=0)
+    i = summary["inputs"]
+    if i["rejected"]:
+        _finish(summary)
+    sys.stderr.write(f"ppcheck: {i['read']} cases read: {i['evaluated']} evaluated, 0 rejected.\n")
+    raise typer.Exit(EXIT_FINDINGS if rows else EXIT_OK)
 
 
 # Diagnostics that mean the rules could not be read at all (lint exits 2 for these, 1 for any other problem).
@@ -303,7 +545,7 @@ def _excerpt(d: Diagnostic) -> str:
     return ""
 
 
-SUBCOMMANDS = {"check", "diff", "doc", "lint", "test", "version"}
+SUBCOMMANDS = {"check", "diff", "doc", "due", "lint", "test", "version"}
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -39,6 +39,8 @@ CODES: dict[str, str] = {
     "timeline-schema": "the timeline does not match schemas/timeline.schema.json",
     "timeline-duplicate-event-id": "two events in one timeline share an id",
     "timeline-dates": "the case dates contradict each other (e.g. end before start)",
+    # Caseloads
+    "caseload-duplicate-case": "a case id was already read earlier in the same caseload",
     # Usage
     "usage": "the command line is wrong",
 }
@@ -67,6 +69,8 @@ class Diagnostic:
     @property
     def location(self) -> str:
         """``file:line:column`` for YAML, ``file $.path`` for JSON, or just ``file``."""
+        if self.line and self.json_path:
+            return f"{self.file}:{self.line} {self.json_path}"  # one line of a JSON Lines file
         if self.line:
             return f"{self.file}:{self.line}:{self.column}"
         if self.json_path:
