@@ -23,6 +23,7 @@ from .verdicts import FAILING, STATES
 _INDEX = {state: i for i, state in enumerate(STATES)}
 UNIT_KINDS = ("region", "pdu", "team")
 RESOLVED = ("compliant", "late", "missed")
+MAX_REJECTED_SHOWN = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,9 @@ class Caseload:
             problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
                                        f"case id {result.case_id!r} was already read at {self.seen[result.case_id]}"))
         if problems:
-            self.rejected += [d.as_dict() for d in problems[:5]]  # the first few problems of each case
+            # The first few problems of each case, up to a bound, so a badly broken input cannot fill memory.
+            room = MAX_REJECTED_SHOWN - len(self.rejected)
+            self.rejected += [d.as_dict() for d in problems[:min(5, max(room, 0))]]
             return False
         where = f"{result.source}:{result.line}" if result.line else result.source
         self.seen[result.case_id] = where
