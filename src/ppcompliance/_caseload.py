@@ -51,7 +51,12 @@ def check_case(rulebook: Rulebook, item: Item, as_of: date, within_days: int, wa
         return CaseResult(item.source, item.line, problems=tuple(_at_line(d, item) for d in exc.diagnostics))
     from ._evaluate import evaluate
 
-    report = evaluate(rulebook, timeline, as_of)
+    try:
+        report = evaluate(rulebook, timeline, as_of)
+    except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
+        return CaseResult(item.source, item.line, problems=(Diagnostic(
+            item.source, item.line, 0, "$", "case-internal-error",
+            f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),))
     horizon = as_of + timedelta(days=within_days)
     rules = rulebook.by_id
     work = []

@@ -85,7 +85,7 @@ def _not_checked(rule: Rule, ctx: Context, instances: tuple[Instance, ...]) -> s
 
 def _nothing_due(rule: Rule, ctx: Context) -> Instance:
     """Why a rule with no instance has none: it never applied to this case, or its trigger has not happened."""
-    track = rule.condition.track(ctx.state)
+    track = ctx.state.condition(rule.condition)
     start = ctx.case.start_date
     if not track.periods(True, start, ctx.horizon) and not track.periods(None, start, ctx.horizon):
         return Instance("not_applicable", "period", window_from=start, window_to=ctx.horizon, reason="never_held")

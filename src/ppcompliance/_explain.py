@@ -5,13 +5,12 @@ Pure functions of (rule, instance, case); nothing here decides a verdict.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from ._dates import human
 from .rulebook import BeforeEnd, Cadence, Precedence, Recurrence, Rule, unit
 from .timeline import Case
-from .verdicts import STATES, Action, Instance, deciding
+from .verdicts import STATES, Action, Instance, deciding, revise
 
 
 def capital(text: str) -> str:
@@ -47,12 +46,12 @@ def explain(rule: Rule, instance: Instance, case: Case, horizon: date, unknowns:
     """The instance with its sentence and, for late and missed ones, what would have met the rule."""
     sentence = _sentence(rule, instance, case, horizon, unknowns)
     if instance.if_applies:
-        supposed = _sentence(rule, replace(instance, state=instance.if_applies, reason=""), case, horizon, [])
+        supposed = _sentence(rule, revise(instance, state=instance.if_applies, reason=""), case, horizon, [])
         sentence += " If it does: " + supposed[:1].lower() + supposed[1:]
     would = ""
     if "late" in (instance.state, instance.if_applies) or "missed" in (instance.state, instance.if_applies):
         would = _would_have_met(rule, instance)
-    return replace(instance, sentence=sentence, would_have_met=would)
+    return revise(instance, sentence=sentence, would_have_met=would)
 
 
 def _sentence(rule: Rule, i: Instance, case: Case, horizon: date, unknowns: list[str]) -> str:

@@ -8,7 +8,7 @@ semantics these functions implement; docs/day-counting.md the counting.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
@@ -26,7 +26,7 @@ from .rulebook import (
     Trigger,
 )
 from .timeline import Event, Timeline
-from .verdicts import Evidence, Instance
+from .verdicts import Evidence, Instance, revise
 
 ONE_DAY = timedelta(days=1)
 _FAR = date.max - timedelta(days=400)
@@ -82,21 +82,21 @@ def _not_applicable_on(rule: Rule, ctx: Context, day: date, trigger: Event | Non
     kind = "trigger" if trigger else "end"
     if not rule.in_force(day):
         return Instance("not_applicable", kind, trigger=cited, window_from=day, window_to=day, reason="not_in_force")
-    if rule.applies_when.track(ctx.state).at(day) is False:
+    if ctx.state.condition(rule.applies_when).at(day) is False:
         return Instance("not_applicable", kind, trigger=cited, window_from=day, window_to=day, reason="condition")
     return None
 
 
 def _known_on(rule: Rule, ctx: Context, day: date) -> bool:
-    return rule.applies_when.track(ctx.state).at(day) is not None
+    return ctx.state.condition(rule.applies_when).at(day) is not None
 
 
 def _if_applies(instance: Instance) -> Instance:
     """An instance whose applicability is unknown: ``unknown`` where that matters (it would be late or missed),
     otherwise not checked. ``if_applies`` keeps what the verdict would be if the rule applied."""
     if instance.state in ("late", "missed"):
-        return replace(instance, state="unknown", reason="unknown_state", if_applies=instance.state)
-    return replace(instance, state="not_applicable", reason="unknown_state_skipped", if_applies=instance.state)
+        return revise(instance, state="unknown", reason="unknown_state", if_applies=instance.state)
+    return revise(instance, state="not_applicable", reason="unknown_state_skipped", if_applies=instance.state)
 
 
 def _first_on_or_after(events: list[Event], day: date) -> int:
@@ -156,7 +156,7 @@ def _deadlines(rule: Rule, ctx: Context, trigger: Trigger, expect: Matcher, with
         found = _check(ctx, "trigger", candidates, start, due, within.working, t)
         if paused:
             stopped = _days_inside(t.date + ONE_DAY, due, paused)
-            found = replace(found, paused_days=stopped) if stopped else found
+            found = revise(found, paused_days=stopped) if stopped else found
         out.append(found if _known_on(rule, ctx, t.date) else _if_applies(found))
     return out
 
@@ -170,7 +170,7 @@ def _periods(rule: Rule, ctx: Context, pause_in_custody: bool) -> tuple[list, li
     """The inclusive periods of supervision in which the rule applies, and those in which that is unknown."""
     first = max(ctx.case.start_date, rule.in_force_from or date.min)
     last = min(ctx.case.end, rule.in_force_until or _FAR)
-    track = rule.applies_when.track(ctx.state)
+    track = ctx.state.condition(rule.applies_when)
     holds, unknown = track.periods(True, first, last), track.periods(None, first, last)
     if pause_in_custody:
         holds = _without(holds, ctx.state.custody_periods)

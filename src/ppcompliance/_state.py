@@ -27,6 +27,7 @@ class CaseState:
         self.timeline = timeline
         self.horizon = horizon
         self._registrations: dict[str, Track] = {}
+        self._conditions: dict = {}
 
     def _events(self, *types: str):
         found = [e for t in types for e in self.timeline.of_type(t) if e.date <= self.horizon]
@@ -74,6 +75,13 @@ class CaseState:
 
     @cached_property
     def custody_periods(self) -> list[tuple[date, date]]:
-        """Inclusive custody periods up to the horizon (an open one runs to the horizon and beyond)."""
-        far = date.max - _ONE_DAY
-        return self.in_custody.periods(True, date.min, far)
+        """Inclusive custody periods up to the horizon. One still open at the horizon ends there: what the
+        timeline does not yet say (the release) is not assumed, so a paused clock restarts the day after."""
+        return self.in_custody.periods(True, date.min, self.horizon)
+
+    def condition(self, condition) -> "Track":
+        """A condition's track, computed once per case (rules share conditions, and triggers ask often)."""
+        found = self._conditions.get(condition)
+        if found is None:
+            found = self._conditions[condition] = condition.track(self)
+        return found

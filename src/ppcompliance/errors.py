@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "timeline-dates": "the case dates contradict each other (e.g. end before start)",
     # Caseloads
     "caseload-duplicate-case": "a case id was already read earlier in the same caseload",
+    "case-internal-error": "the engine failed on one case (a bug to report); the rest of the caseload goes on",
     # Usage
     "usage": "the command line is wrong",
 }

@@ -55,6 +55,15 @@ class Instance:
     would_have_met: str = ""
 
 
+def revise(instance: Instance, **changes) -> Instance:
+    """A copy of ``instance`` with some fields changed: ``dataclasses.replace`` without its per-call field
+    introspection, which dominated evaluation (an instance is revised once or twice as it is explained)."""
+    new = object.__new__(Instance)
+    new.__dict__.update(instance.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 @dataclass(frozen=True)
 class RuleVerdict:
     """A rule's verdict on one case: the worst of its instances, which are kept for the explanation."""
