@@ -104,8 +104,11 @@ def _first_on_or_after(events: list[Event], day: date) -> int:
 
 
 def _check(ctx: Context, kind: str, candidates: list[Event], start: date, due: date, working: bool,
-           trigger: Event | None = None) -> Instance:
-    """The verdict on "one of ``candidates`` on or after ``start`` and by ``due``" as seen at the horizon."""
+           trigger: Event | None = None, stop: date | None = None) -> Instance:
+    """The verdict on "one of ``candidates`` on or after ``start`` and by ``due``" as seen at the horizon.
+
+    ``stop``: the last day the obligation ran (a period's end); days overdue are not counted beyond it.
+    """
     cited = evidence(trigger) if trigger else None
     i = _first_on_or_after(candidates, start)
     found = candidates[i] if i < len(candidates) else None
@@ -118,7 +121,8 @@ def _check(ctx: Context, kind: str, candidates: list[Event], start: date, due: d
         return Instance("not_applicable", reason="lapsed", **common)
     if ctx.as_of > due:
         # Days overdue stop counting when supervision ends (0 if it ended on the due date).
-        return Instance("missed", days=_count(due, ctx.horizon, working), **common)
+        last = min(ctx.horizon, stop) if stop else ctx.horizon
+        return Instance("missed", days=_count(due, max(last, due), working), **common)
     return Instance("pending", days=_count(ctx.as_of, due, working), **common)
 
 
@@ -235,7 +239,7 @@ def _windows(ctx: Context, events: list[Event], start: date, end: date, at_least
             if len(found) >= required:
                 out.append(Instance("compliant", **common))
             elif ctx.as_of > window_end:
-                out.append(Instance("missed", days=(ctx.horizon - window_end).days, **common))
+                out.append(Instance("missed", days=(min(ctx.horizon, end) - window_end).days, **common))
             else:
                 out.append(Instance("pending", days=(window_end - ctx.as_of).days, **common))
         window_start = full_end + ONE_DAY
@@ -252,7 +256,7 @@ def _chain(ctx: Context, events: list[Event], start: date, end: date, first: Dur
         found = events[i] if i < len(events) and events[i].date <= end else None
         if found is None:
             if due <= end:
-                out.append(_check(ctx, kind, [], window_start, due, every.working))
+                out.append(_check(ctx, kind, [], window_start, due, every.working, stop=end))
             break
         if found.date == window_start:
             # An event on the period's first day restarts the clock rather than answering its first interval.
