@@ -512,6 +512,53 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 
 @app.command()
+def generate(
+    cases: int = typer.Option(..., "--cases", "-n", min=0, help="How many cases to generate.", show_default=False),
+    seed: int = typer.Option(..., "--seed", "-s", help="The random seed: the same seed and options always give "
+                             "the same bytes, on any machine.", show_default=False),
+    quality: float = typer.Option(0.7, "--quality", "-q", min=0.0, max=1.0, help="Practice quality from 0 to 1: "
+                                  "the probability that each expected action happens, and happens in time."),
+    events: Optional[int] = typer.Option(None, "--events", "-e", min=1, help="Aim for about this many events per "
+                                         "case on average (longer supervision, more frequent contact) [default: "
+                                         "natural counts, about 60 on average].", show_default=False),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard "
+                                          "output.", show_default=False),
+) -> None:
+    """Write a synthetic caseload as JSON Lines, one case timeline per line: made-up ids, codes and dates only.
+
+    For demos, tests and benchmarks without real personal data. Each case is written as it is generated, so a
+    caseload of any size takes the same memory.
+    """
+    import json
+    import os
+
+    from ._generate import generate_caseload
+
+    try:
+        # Bytes, not text, so the output is the same on every platform (no newline translation).
+        sink = open(output, "wb") if output is not None else getattr(sys.stdout, "buffer", None)
+    except OSError as exc:
+        sys.stderr.write(f"ppcheck: cannot write {output}: {exc.strerror or exc}\n")
+        raise typer.Exit(EXIT_INPUT)
+    write = sink.write if sink is not None else (lambda data: sys.stdout.write(data.decode("utf-8")))
+    try:
+        for case in generate_caseload(cases, seed, quality, events):
+            write(json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n")
+        if sink is not None:
+            sink.flush()
+    except BrokenPipeError:
+        # The reader went away (e.g. `ppcheck generate ... | head`): stop quietly, as Unix tools do.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        raise typer.Exit(EXIT_OK)
+    finally:
+        if output is not None and sink is not None:
+            sink.close()
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"ppcheck {__version__}")
@@ -545,7 +592,7 @@ def _excerpt(d: Diagnostic) -> str:
     return ""
 
 
-SUBCOMMANDS = {"check", "diff", "doc", "due", "lint", "test", "version"}
+SUBCOMMANDS = {"check", "diff", "doc", "due", "generate", "lint", "test", "version"}
 
 
 def main(argv: Optional[list[str]] = None) -> None:
