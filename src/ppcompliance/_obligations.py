@@ -94,6 +94,8 @@ def _known_on(rule: Rule, ctx: Context, day: date) -> bool:
 def _if_applies(instance: Instance) -> Instance:
     """An instance whose applicability is unknown: ``unknown`` where that matters (it would be late or missed),
     otherwise not checked. ``if_applies`` keeps what the verdict would be if the rule applied."""
+    if instance.state == "not_applicable":
+        return instance  # lapsed: supervision ended before it fell due, whether or not the rule applied
     if instance.state in ("late", "missed"):
         return revise(instance, state="unknown", reason="unknown_state", if_applies=instance.state)
     return revise(instance, state="not_applicable", reason="unknown_state_skipped", if_applies=instance.state)
@@ -116,7 +118,7 @@ def _check(ctx: Context, kind: str, candidates: list[Event], start: date, due: d
     if found is not None and found.date <= due:
         return Instance("compliant", evidence=(evidence(found),), **common)
     if found is not None:
-        return Instance("late", evidence=(evidence(found),), days=_count(due, found.date, working), **common)
+        return Instance("late", evidence=(evidence(found),), days=_late(due, found.date, working), **common)
     if ctx.ended and ctx.case.end_date < due:
         return Instance("not_applicable", reason="lapsed", **common)
     if ctx.as_of > due:
@@ -128,6 +130,11 @@ def _check(ctx: Context, kind: str, candidates: list[Event], start: date, due: d
 
 def _count(earlier: date, later: date, working: bool) -> int:
     return Duration(0, working).count(earlier, later)
+
+
+def _late(due: date, done: date, working: bool) -> int:
+    # Done after the due date is at least 1 day late, even when only a weekend or holiday came between.
+    return max(1, _count(due, done, working))
 
 
 def _triggers(trigger: Trigger, ctx: Context) -> list[Event]:
@@ -268,7 +275,7 @@ def _chain(ctx: Context, events: list[Event], start: date, end: date, first: Dur
         if found.date <= due:
             out.append(Instance("compliant", **common))
         else:
-            out.append(Instance("late", days=every.count(due, found.date), **common))
+            out.append(Instance("late", days=_late(due, found.date, every.working), **common))
         window_start, due = found.date, every.after(found.date)
         i = _first_on_or_after(events, found.date + ONE_DAY)
     return out

@@ -48,12 +48,8 @@ class CaseState:
         """Whether registration ``code`` is active (False before any is added: absence is known)."""
         cache = self._registrations
         if code not in cache:
-            changes = [
-                (e.date, e.type == "registration_added")
-                for e in self._events("registration_added", "registration_removed")
-                if e.get("code") == code
-            ]
-            cache[code] = Track.from_changes(False, changes)
+            events = [e for e in self._events("registration_added", "registration_removed") if e.get("code") == code]
+            cache[code] = _switches(events, "registration_added", False)
         return cache[code]
 
     @cached_property
@@ -70,8 +66,7 @@ class CaseState:
     @cached_property
     def in_custody(self) -> Track:
         """Whether the person is in custody."""
-        changes = [(e.date, e.type == "custody_start") for e in self._events("custody_start", "custody_release")]
-        return Track.from_changes(False, changes)
+        return _switches(self._events("custody_start", "custody_release"), "custody_start", False)
 
     @cached_property
     def custody_periods(self) -> list[tuple[date, date]]:
@@ -85,3 +80,22 @@ class CaseState:
         if found is None:
             found = self._conditions[condition] = condition.track(self)
         return found
+
+
+def _switches(events, on_type: str, initial: bool) -> Track:
+    """On/off state from on and off events in date order. Within one day the events are netted, so that their
+    ids (which order same-day events) never decide: more "on" than "off" switches on, more "off" switches off,
+    and an equal number (a spell of no days, or one spell ending as the next begins) leaves the state as it was.
+    """
+    changes = []
+    state = initial
+    day_events: dict = {}
+    for e in events:
+        day_events.setdefault(e.date, []).append(e.type == on_type)
+    for day in sorted(day_events):
+        ons = sum(day_events[day])
+        offs = len(day_events[day]) - ons
+        if ons != offs:
+            state = ons > offs
+        changes.append((day, state))
+    return Track.from_changes(initial, changes)
