@@ -1,0 +1,228 @@
+"""The caseload benchmark: ppcheck end to end against the floor of reading the same file, side by side.
+
+Run from a fresh clone:
+
+    pip install -e '.[bench]' && python benchmarks/caseload.py
+
+It generates a synthetic caseload (20,000 cases, ~150 events each, the full default rulebook), then measures,
+in one run on the same files:
+
+- the floor: reading the file and decoding every case into typed objects (msgspec), nothing else;
+- ppcheck end to end (read, validate, evaluate, write per-case JSON Lines), on one core and on all cores;
+- peak memory of the whole ppcheck process tree at 20,000 and at 100,000 cases (it must not grow);
+- durable-rules (a Rete engine) evaluating the deadline-type rules, one ruleset per rule, in a child process,
+  as a baseline.
+
+Targets: end to end on one core at >= 0.5x the floor's throughput; all cores >= 1.7x one core on 2 cores;
+peak memory at 100,000 cases within 10% of that at 20,000. Use --cases / --big / --baseline-cases to scale
+it down for a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PPCHECK = str(BIN / "ppcheck")
+AS_OF = "2025-06-30"
+
+
+def generate(path: Path, cases: int) -> None:
+    subprocess.run([PPCHECK, "generate", "--cases", str(cases), "--seed", "2024", "--events", "150", "-o",
+                    str(path)], check=True)
+
+
+def enlarge(small: Path, big: Path, times: int) -> None:
+    """A larger caseload made of copies of a smaller one, each copy's case ids made unique."""
+    with open(big, "w", encoding="utf-8") as out:
+        for copy in range(times):
+            with open(small, encoding="utf-8") as source:
+                for line in source:
+                    out.write(line.replace('"id":"', f'"id":"K{copy}-', 1))
+
+
+FLOOR = r"""
+import sys, time, msgspec
+from typing import Optional
+class Event(msgspec.Struct):
+    id: str; type: str; date: str
+    ndelius_code: Optional[str] = None; mode: Optional[str] = None; outcome: Optional[str] = None
+    agency: Optional[str] = None; topic: Optional[str] = None; status: Optional[str] = None
+    rosh: Optional[str] = None; tool: Optional[str] = None; service: Optional[str] = None
+    programme: Optional[str] = None; category: Optional[int] = None; level: Optional[int] = None
+    kind: Optional[str] = None; reason: Optional[str] = None; code: Optional[str] = None; tier: Optional[str] = None
+class Units(msgspec.Struct):
+    region: Optional[str] = None; pdu: Optional[str] = None; team: Optional[str] = None
+class Case(msgspec.Struct):
+    id: str; supervision_type: str; start_date: str; expected_end_date: str
+    end_date: Optional[str] = None; units: Optional[Units] = None
+class Timeline(msgspec.Struct):
+    case: Case; events: list[Event]
+decoder = msgspec.json.Decoder(Timeline)
+start = time.perf_counter(); n = 0
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        decoder.decode(line); n += 1
+print(n, time.perf_counter() - start)
+"""
+
+
+def floor(path: Path) -> tuple[int, float]:
+    out = subprocess.run([sys.executable, "-c", FLOOR, str(path)], capture_output=True, text=True, check=True)
+    n, seconds = out.stdout.split()
+    return int(n), float(seconds)
+
+
+def ppcheck(path: Path, jobs: int, fmt: str = "jsonl") -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB, summed over the process tree, sampled) of one run."""
+    import psutil
+
+    command = [PPCHECK, str(path), "--as-of", AS_OF, "--format", fmt, "-o", os.devnull, "--jobs", str(jobs)]
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process] + process.children(recursive=True)
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()) // 1024)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"ppcheck failed with status {process.returncode}: {' '.join(command)}")
+    return seconds, peak
+
+
+BASELINE = r"""
+import json, sys, time, datetime
+from durable.lang import ruleset, when_all, m, c, assert_fact, delete_state
+rules = json.loads(sys.argv[2])
+counts = {}
+for r in rules:
+    name = r["id"]
+    counts[name] = 0
+    with ruleset(name):
+        @when_all(c.t << (m.kind == r["trigger"]),
+                  c.e << (m.kind == r["expect"]) & (m.day >= c.t.day) & (m.day <= c.t.day + r["within"]))
+        def met(c, name=name):
+            counts[name] += 1
+def day(text):
+    return datetime.date.fromisoformat(text).toordinal()
+cases = [json.loads(line) for _, line in zip(range(int(sys.argv[3])), open(sys.argv[1], encoding="utf-8"))]
+start = time.perf_counter()
+for n, case in enumerate(cases):
+    for r in rules:
+        wanted = (r["trigger"], r["expect"])
+        asserted = False
+        for i, e in enumerate(case["events"]):
+            if e["type"] in wanted:
+                assert_fact(r["id"], {"sid": n, "id": f"{n}-{i}", "kind": e["type"], "day": day(e["date"])})
+                asserted = True
+        if asserted:  # durable-rules refuses to delete a session it never saw (error 309)
+            delete_state(r["id"], n)
+print(len(cases), time.perf_counter() - start)
+"""
+
+OURS = r"""
+import json, sys, time, datetime
+import ppcompliance as pp
+from ppcompliance.rulebook import Rulebook
+ids = set(json.loads(sys.argv[2]))
+rulebook = pp.load_rulebook()
+subset = Rulebook(tuple(r for r in rulebook.rules if r.id in ids))
+lines = [line for _, line in zip(range(int(sys.argv[3])), open(sys.argv[1], "rb"))]
+as_of = datetime.date.fromisoformat(sys.argv[4])
+start = time.perf_counter()
+for line in lines:
+    pp.evaluate(subset, pp.parse_timeline(line), as_of)
+print(len(lines), time.perf_counter() - start)
+"""
+
+
+def deadline_rules() -> list[dict]:
+    """The default rulebook's deadline and response rules as (trigger type, expected type, days)."""
+    import ppcompliance as pp
+
+    out = []
+    for rule in pp.load_rulebook().rules:
+        if rule.template not in ("deadline", "response") or rule.by_rosh:
+            continue
+        ob = rule.obligation
+        expect = getattr(ob, "expect", None) or ob.respond
+        days = ob.within.days * 7 // 5 if ob.within.working else ob.within.days  # working days, roughly
+        out.append({"id": rule.id, "trigger": ob.trigger.matcher.types[0], "expect": expect.types[0],
+                    "within": days})
+    return out
+
+
+def baseline(path: Path, cases: int) -> tuple[tuple[int, float] | str, tuple[int, float]]:
+    rules = deadline_rules()
+    arg = json.dumps(rules)
+    try:
+        out = subprocess.run([sys.executable, "-c", BASELINE, str(path), arg, str(cases)], capture_output=True,
+                             text=True, timeout=3600)
+        theirs = (int(out.stdout.split()[0]), float(out.stdout.split()[1])) if out.returncode == 0 else \
+            f"durable-rules failed (status {out.returncode}): {out.stderr.strip().splitlines()[-1:]}"
+    except subprocess.TimeoutExpired:
+        theirs = "durable-rules timed out"
+    ours_out = subprocess.run([sys.executable, "-c", OURS, str(path), json.dumps([r["id"] for r in rules]),
+                               str(cases), AS_OF], capture_output=True, text=True, check=True)
+    n, seconds = ours_out.stdout.split()
+    return theirs, (int(n), float(seconds))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--big", type=int, default=100_000, help="cases for the second memory measurement")
+    parser.add_argument("--baseline-cases", type=int, default=2_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    jobs = len(os.sched_getaffinity(0))
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ppcompliance-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    small, big = workdir / f"caseload-{args.cases}.jsonl", workdir / f"caseload-{args.big}.jsonl"
+    if not small.exists():
+        generate(small, args.cases)
+    if not big.exists():
+        enlarge(small, big, max(1, args.big // args.cases))
+    events = sum(len(json.loads(line)["events"]) for _, line in zip(range(500), open(small, encoding="utf-8")))
+    print(f"{platform.node()}: {platform.machine()}, {jobs} cores, Python {platform.python_version()}; "
+          f"{args.cases} cases, ~{events / 500:.0f} events each; as of {AS_OF}")
+
+    n, floor_s = floor(small)
+    one_s, one_mem = ppcheck(small, 1)
+    all_s, all_mem = ppcheck(small, jobs)
+    big_s, big_mem = ppcheck(big, jobs)
+    floor_rate, one_rate, all_rate = n / floor_s, n / one_s, n / all_s
+    print(f"\n{'':<46} {'cases/s':>10} {'ratio':>22}")
+    print(f"{'floor: read + decode into typed objects':<46} {floor_rate:>10,.0f}")
+    print(f"{'ppcheck end to end, 1 core':<46} {one_rate:>10,.0f} {one_rate / floor_rate:>10.3f} x floor")
+    print(f"{f'ppcheck end to end, {jobs} cores':<46} {all_rate:>10,.0f} {all_rate / one_rate:>10.2f} x 1 core")
+    print(f"\npeak memory (process tree): {args.cases} cases {one_mem / 1024:,.0f} MiB on 1 core, "
+          f"{all_mem / 1024:,.0f} MiB on {jobs}; {args.big} cases {big_mem / 1024:,.0f} MiB on {jobs} "
+          f"({big_mem / all_mem:.2f} x the {args.cases}-case peak); {args.big} cases took {big_s:.0f} s")
+
+    theirs, ours = baseline(small, args.baseline_cases)
+    rules = len(deadline_rules())
+    print(f"\nbaseline: the {rules} deadline-type rules alone, {args.baseline_cases} cases, one core, in-process:")
+    print(f"  ppcompliance (validate + evaluate + explain): {ours[0] / ours[1]:,.0f} cases/s")
+    if isinstance(theirs, str):
+        print(f"  durable-rules: {theirs}")
+    else:
+        print(f"  durable-rules (one ruleset per rule, match only, no explanation): {theirs[0] / theirs[1]:,.0f} "
+              f"cases/s; ppcompliance is {(ours[0] / ours[1]) / (theirs[0] / theirs[1]):.1f}x")
+
+
+if __name__ == "__main__":
+    main()
