@@ -129,3 +129,17 @@ def test_output_to_a_closed_pipe_stops_quietly(tmp_path):
     result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300)
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr
+
+
+def test_a_summary_keeps_only_the_soonest_worklist_rows_but_counts_them_all(rulebook, tmp_path):
+    # The summary's worklist is bounded so that its memory does not grow with the caseload.
+    day = date.fromisoformat(AS_OF)
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(line.replace('"id":"', f'"id":"C{i}-', 1) for i in range(5) for line in _lines())
+                    + "\n", encoding="utf-8")
+    full, bounded = Caseload(rulebook, day), Caseload(rulebook, day, worklist_limit=7)
+    for result in evaluate_caseload(rulebook, items([str(path)]), day):
+        assert full.add(result) and bounded.add(result)
+    assert len(full.worklist()) == full.work_total == bounded.work_total > 7
+    assert bounded.worklist() == full.worklist()[:7]
+    assert bounded.summary()["worklist"]["total"] == full.work_total

@@ -7,6 +7,8 @@ unknown are counted separately and never enter the rate. Areas and units sum the
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -108,7 +110,8 @@ def _measure(row: list[int]) -> dict:
 class Caseload:
     """Rolls case results up into rates per rule, area and unit, the worklist, and the account of every input."""
 
-    def __init__(self, rulebook: Rulebook, as_of: date, by: str | None = None, within_days: int = 14):
+    def __init__(self, rulebook: Rulebook, as_of: date, by: str | None = None, within_days: int = 14,
+                 worklist_limit: int | None = None):
         self.rulebook = rulebook
         self.as_of = as_of
         self.by = by
@@ -118,23 +121,33 @@ class Caseload:
         self.units: dict[str, list] = {}
         self.read = self.evaluated = self.failing = 0
         self.rejected: list[dict] = []
-        self.seen: dict[str, str] = {}
+        # Case ids already read, for duplicates: a 64-bit digest of the id -> where it was read (the source's
+        # number, the line), so that this grows by a few dozen bytes a case rather than by the id's text.
+        self.seen: dict[int, tuple[int, int]] = {}
+        self.sources: dict[str, int] = {}
+        # The worklist: all of it (ppcheck due), or only the soonest rows, kept in a bounded heap, so that a
+        # summary's memory does not grow with the caseload.
+        self.worklist_limit = worklist_limit
         self.work: list[tuple] = []
+        self.work_total = 0
 
     def add(self, result: CaseResult) -> bool:
         """Count one result; False if the case was rejected (unreadable, invalid, or a repeated case id)."""
         self.read += 1
         problems = list(result.problems)
-        if not problems and result.case_id in self.seen:
+        key = _digest(result.case_id) if result.case_id is not None else None
+        if not problems and key in self.seen:
+            number, line = self.seen[key]
+            first = next(name for name, n in self.sources.items() if n == number)
             problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
-                                       f"case id {result.case_id!r} was already read at {self.seen[result.case_id]}"))
+                                       f"case id {result.case_id!r} was already read at "
+                                       f"{first}{f':{line}' if line else ''}"))
         if problems:
             # The first few problems of each case, up to a bound, so a badly broken input cannot fill memory.
             room = MAX_REJECTED_SHOWN - len(self.rejected)
             self.rejected += [d.as_dict() for d in problems[:min(5, max(room, 0))]]
             return False
-        where = f"{result.source}:{result.line}" if result.line else result.source
-        self.seen[result.case_id] = where
+        self.seen[key] = (self.sources.setdefault(result.source, len(self.sources)), result.line)
         self.evaluated += 1
         states = result.states
         self.failing += any(STATES[s] in FAILING for s in states)
@@ -149,7 +162,14 @@ class Caseload:
                 unit[1][i][s] += 1
         team = result.units[2] if len(result.units) > 2 else ""
         for due, rule_id, state, days, working, text in result.work:
-            self.work.append((due, result.case_id, team, rule_id, state, days, working, text))
+            row = (due, result.case_id, team, rule_id, state, days, working, text)
+            self.work_total += 1
+            if self.worklist_limit is None:
+                self.work.append(row)
+            elif len(self.work) < self.worklist_limit:
+                heapq.heappush(self.work, _Latest(row))
+            elif self.worklist_limit and row < self.work[0].row:
+                heapq.heapreplace(self.work, _Latest(row))
         return True
 
     def _by_area(self, rows: list[list[int]]) -> dict[str, list[int]]:
@@ -161,8 +181,10 @@ class Caseload:
         return areas
 
     def worklist(self) -> list[tuple]:
-        """Every worklist row, soonest due first (missed ones are overdue, so they lead)."""
-        return sorted(self.work)
+        """The worklist rows kept, soonest due first (missed ones are overdue, so they lead)."""
+        if self.worklist_limit is None:
+            return sorted(self.work)
+        return sorted(entry.row for entry in self.work)
 
     def summary(self, worklist_limit: int = 200) -> dict:
         """The caseload summary (the contract of every summary format; see docs/caseload.md)."""
@@ -184,7 +206,7 @@ class Caseload:
             "units": [],
             "worklist": {
                 "within_days": self.within_days,
-                "total": len(rows),
+                "total": self.work_total,
                 "shown": min(len(rows), worklist_limit),
                 "rows": [_row(r) for r in rows[:worklist_limit]],
             },
@@ -197,6 +219,22 @@ class Caseload:
                 "areas": {a: _measure(row) for a, row in self._by_area(unit_rows).items()},
             })
         return out
+
+
+class _Latest:
+    """A heap entry that puts the latest-due row on top, so a bounded heap keeps the soonest rows."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: tuple):
+        self.row = row
+
+    def __lt__(self, other: "_Latest") -> bool:
+        return self.row > other.row
+
+
+def _digest(case_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(case_id.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def _row(r: tuple) -> dict:

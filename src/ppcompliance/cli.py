@@ -26,6 +26,7 @@ from ._render import report_to_json, report_to_rich
 from .errors import Diagnostic, InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+WORKLIST_SHOWN = 200  # worklist rows in a caseload summary (ppcheck due lists them all)
 MAX_SHOWN = 20
 
 app = typer.Typer(
@@ -142,14 +143,14 @@ def _check_one(path: Path, rules: Optional[Path], day: date, fmt: "CheckFormat",
 
 
 def _run_caseload(paths: list[str], rules: Optional[Path], day: date, by: Optional["Unit"], jobs: Optional[int],
-                  within_days: int, on_case=None):
+                  within_days: int, on_case=None, worklist_limit: Optional[int] = WORKLIST_SHOWN):
     """Evaluate every case the paths name; returns the rolled-up Caseload. ``on_case`` sees each result."""
     from ._batch import default_jobs, evaluate_caseload
     from ._caseload import Caseload
     from ._inputs import items
 
     rulebook = _load_rules_or_exit(rules)
-    caseload = Caseload(rulebook, day, by.value if by else None, within_days)
+    caseload = Caseload(rulebook, day, by.value if by else None, within_days, worklist_limit)
     results = evaluate_caseload(rulebook, items(paths), day, jobs=jobs or default_jobs(),
                                 within_days=within_days, want_json=on_case is not None)
     with _progress() as tick:
@@ -303,7 +304,7 @@ def due(
     days = _days(within)
     stream = _open_output(output)
     try:
-        caseload = _run_caseload(paths, rules, day, None, jobs, days)
+        caseload = _run_caseload(paths, rules, day, None, jobs, days, worklist_limit=None)
         rows = [worklist_row(r) for r in caseload.worklist()]
         if fmt is DueFormat.csv:
             stream.write(worklist_csv(rows))
