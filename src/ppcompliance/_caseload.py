@@ -121,10 +121,9 @@ class Caseload:
         self.units: dict[str, list] = {}
         self.read = self.evaluated = self.failing = 0
         self.rejected: list[dict] = []
-        # Case ids already read, for duplicates: a 64-bit digest of the id -> where it was read (the source's
-        # number, the line), so that this grows by a few dozen bytes a case rather than by the id's text.
-        self.seen: dict[int, tuple[int, int]] = {}
-        self.sources: dict[str, int] = {}
+        # Case ids already read, for duplicates: a set of 64-bit digests of the ids, so that it grows by about
+        # 75 bytes a case rather than by the ids' text and where each was read.
+        self.seen: set[int] = set()
         # The worklist: all of it (ppcheck due), or only the soonest rows, kept in a bounded heap, so that a
         # summary's memory does not grow with the caseload.
         self.worklist_limit = worklist_limit
@@ -137,17 +136,15 @@ class Caseload:
         problems = list(result.problems)
         key = _digest(result.case_id) if result.case_id is not None else None
         if not problems and key in self.seen:
-            number, line = self.seen[key]
-            first = next(name for name, n in self.sources.items() if n == number)
             problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
-                                       f"case id {result.case_id!r} was already read at "
-                                       f"{first}{f':{line}' if line else ''}"))
+                                       f"case id {result.case_id!r} was already read earlier in this caseload; "
+                                       f"the first one read is kept"))
         if problems:
             # The first few problems of each case, up to a bound, so a badly broken input cannot fill memory.
             room = MAX_REJECTED_SHOWN - len(self.rejected)
             self.rejected += [d.as_dict() for d in problems[:min(5, max(room, 0))]]
             return False
-        self.seen[key] = (self.sources.setdefault(result.source, len(self.sources)), result.line)
+        self.seen.add(key)
         self.evaluated += 1
         states = result.states
         self.failing += any(STATES[s] in FAILING for s in states)
