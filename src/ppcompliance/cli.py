@@ -35,8 +35,9 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     help=(
-        "Check probation case timelines against the public-protection rulebook.\n\n"
-        "ppcheck TIMELINE is short for ppcheck check TIMELINE.\n\n"
+        "Check probation case timelines against the public-protection rulebook: one case, or a whole caseload "
+        "(JSON Lines, folders, standard input).\n\n"
+        "ppcheck PATH... is short for ppcheck check PATH...\n\n"
         "Exit status: 0 nothing late, missed or unknown; 1 something is; 2 usage or input error."
     ),
 )
