@@ -58,6 +58,8 @@ def test_every_input_case_is_accounted_for_and_each_problem_named(faulty, tmp_pa
     ids = [json.loads(line)["case"]["id"] for line in _lines()]  # the examples in file-name order
     assert [r.get("case_id") or ("rejected", r["line"]) for r in records] == [
         ids[0], ("rejected", 2), ids[1], ("rejected", 4), ids[2], ids[3], ("rejected", 7)]
+    assert [[p["code"] for p in r["problems"]] for r in records if "problems" in r] == [
+        ["timeline-json"], ["timeline-schema"], ["caseload-duplicate-case"]]
 
 
 def test_summary_rates_add_up_to_the_single_case_verdicts(rulebook):

@@ -127,6 +127,7 @@ class Caseload:
         # The worklist: all of it (ppcheck due), or only the soonest rows, kept in a bounded heap, so that a
         # summary's memory does not grow with the caseload.
         self.worklist_limit = worklist_limit
+        self.last_problems: list[dict] = []  # the problems of the case last added (empty if it was accepted)
         self.work: list[tuple] = []
         self.work_total = 0
 
@@ -139,6 +140,7 @@ class Caseload:
             problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
                                        f"case id {result.case_id!r} was already read earlier in this caseload; "
                                        f"the first one read is kept"))
+        self.last_problems = [d.as_dict() for d in problems]
         if problems:
             # The first few problems of each case, up to a bound, so a badly broken input cannot fill memory.
             room = MAX_REJECTED_SHOWN - len(self.rejected)

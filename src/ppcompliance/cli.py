@@ -203,7 +203,7 @@ def _check_caseload(paths: list[str], rules: Optional[Path], day: date, fmt: "Ch
                 stream.write(result.json + "\n")
             else:  # a rejected case is still accounted for in the output
                 stream.write(json.dumps({"format": "ppcompliance.rejected/1", "source": result.source,
-                                         "line": result.line, "problems": caseload.rejected[-1:]},
+                                         "line": result.line, "problems": caseload.last_problems},
                                         ensure_ascii=False) + "\n")
     try:
         caseload = _run_caseload(paths, rules, day, by, jobs, within_days, on_case)
