@@ -531,9 +531,6 @@ def generate(
     For demos, tests and benchmarks without real personal data. Each case is written as it is generated, so a
     caseload of any size takes the same memory.
     """
-    import json
-    import os
-
     from ._generate import generate_caseload
 
     try:
@@ -549,12 +546,7 @@ def generate(
         if sink is not None:
             sink.flush()
     except BrokenPipeError:
-        # The reader went away (e.g. `ppcheck generate ... | head`): stop quietly, as Unix tools do.
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except OSError:
-            pass
-        raise typer.Exit(EXIT_OK)
+        _quiet_broken_pipe()
     finally:
         if output is not None and sink is not None:
             sink.close()
