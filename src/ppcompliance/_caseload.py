@@ -54,7 +54,7 @@ def check_case(rulebook: Rulebook, item: Item, as_of: date, within_days: int, wa
     from ._evaluate import evaluate
 
     try:
-        report = evaluate(rulebook, timeline, as_of)
+        report = evaluate(rulebook, timeline, as_of, explained=want_json)
     except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
         return CaseResult(item.source, item.line, problems=(Diagnostic(
             item.source, item.line, 0, "$", "case-internal-error",

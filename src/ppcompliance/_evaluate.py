@@ -17,10 +17,14 @@ from .timeline import Timeline
 from .verdicts import CaseReport, Instance, RuleVerdict, deciding, worst
 
 
-def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date) -> CaseReport:
-    """Every rule's verdict on the timeline as seen on ``as_of`` (events after it are invisible)."""
+def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date, *, explained: bool = True) -> CaseReport:
+    """Every rule's verdict on the timeline as seen on ``as_of`` (events after it are invisible).
+
+    ``explained=False`` leaves out the sentences (a caseload summary shows only the verdicts); the verdicts,
+    evidence, due dates and next actions are the same either way.
+    """
     ctx = Context(timeline, as_of)
-    verdicts = tuple(_rule_verdict(rule, ctx) for rule in rulebook.rules)
+    verdicts = tuple(_rule_verdict(rule, ctx, explained) for rule in rulebook.rules)
     actions = sorted(
         (action(rulebook.by_id[v.rule_id], i) for v in verdicts for i in v.instances if i.state == "pending"),
         key=lambda a: (a.due, a.rule_id, a.text),
@@ -52,22 +56,23 @@ def _instances(rule: Rule, ctx: Context) -> list[Instance]:
 _SILENT = ("nothing_due", "no_trigger", "condition", "not_in_force", "never_held")
 
 
-def _rule_verdict(rule: Rule, ctx: Context) -> RuleVerdict:
-    instances = _instances(rule, ctx) or [_nothing_due(rule, ctx)]
-    explained = tuple(
-        explain(rule, i, ctx.case, ctx.horizon, _unknowns(rule, ctx, i)) for i in instances
-    )
-    state = worst(i.state for i in explained)
-    pending = [i.due for i in explained if i.state == "pending" and i.due is not None]
-    decider = deciding(explained, state)
+def _rule_verdict(rule: Rule, ctx: Context, explained: bool = True) -> RuleVerdict:
+    instances = tuple(_instances(rule, ctx) or [_nothing_due(rule, ctx)])
+    if explained:
+        instances = tuple(explain(rule, i, ctx.case, ctx.horizon, _unknowns(rule, ctx, i)) for i in instances)
+    state = worst(i.state for i in instances)
+    pending = [i.due for i in instances if i.state == "pending" and i.due is not None]
+    if not explained:
+        return RuleVerdict(rule.id, state, instances, "", "", min(pending) if pending else None)
+    decider = deciding(instances, state)
     return RuleVerdict(
         rule.id,
         state,
-        explained,
-        rule_sentence(explained, state),
+        instances,
+        rule_sentence(instances, state),
         decider.would_have_met,
         min(pending) if pending else None,
-        _not_checked(rule, ctx, explained),
+        _not_checked(rule, ctx, instances),
     )
 
 
