@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from types import MappingProxyType
@@ -14,6 +15,8 @@ from .timeline import Case, Event, Timeline
 
 # Bounded so that a hostile or mistaken input cannot exhaust memory (docs/limits.md).
 MAX_TIMELINE_BYTES = 64 * 1024 * 1024
+MAX_EVENTS = 100_000  # the schema's maxItems for events
+MAX_PROBLEMS = 200  # schema problems named per timeline: enough to fix, bounded however broken it is
 
 
 def load_timeline(path: str | os.PathLike) -> Timeline:
@@ -53,11 +56,16 @@ def parse_timeline(raw: bytes | str, source: str = "<timeline>") -> Timeline:
 
 def timeline_from_data(data: object, source: str = "<timeline>") -> Timeline:
     """Build a timeline from already-decoded JSON data, validating it exactly as a file would be."""
+    events = data.get("events") if isinstance(data, dict) else None
+    if isinstance(events, list) and len(events) > MAX_EVENTS:
+        # Said at once: listing every other problem of so many events would take minutes.
+        raise TimelineError([Diagnostic(source, json_path="$.events", code="timeline-too-large",
+                                        message=f"{len(events)} events; the limit is {MAX_EVENTS}")])
     # The fast check accepts exactly what the published schema accepts (tests/test_fastcheck.py proves it);
     # only a timeline it rejects pays for python-jsonschema, which then names every problem.
     problems = [] if _fastcheck.valid(data) else [
         Diagnostic(source, json_path=_json_path(leaf), code="timeline-schema", message=message(leaf))
-        for error in validator("timeline").iter_errors(data)
+        for error in itertools.islice(validator("timeline").iter_errors(data), MAX_PROBLEMS)
         for leaf in leaf_errors(error)
     ]
     problems += _duplicate_ids(data, source)
