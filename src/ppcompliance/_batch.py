@@ -9,7 +9,9 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
+import warnings
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Iterable, Iterator
 
@@ -48,15 +50,34 @@ def evaluate_caseload(rulebook: Rulebook, cases: Iterable[Item], as_of: date, *,
     # fork shares the compiled rulebook with the workers for free; elsewhere each worker would need to
     # compile it again, which is what spawn-only platforms get.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_adopt,
-                             initargs=(rulebook,)) as pool:
-        in_flight: deque = deque()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_adopt, initargs=(rulebook,))
+    in_flight: deque = deque()  # (chunk, future), oldest first
+    try:
         for chunk in chunks:
-            in_flight.append(pool.submit(_check_chunk, chunk, as_of, within_days, want_json))
+            in_flight.append((chunk, pool.submit(_check_chunk, chunk, as_of, within_days, want_json)))
             if len(in_flight) >= 2 * jobs:
-                yield from in_flight.popleft().result()
+                yield from _collect(in_flight, as_of, within_days, want_json)
         while in_flight:
-            yield from in_flight.popleft().result()
+            yield from _collect(in_flight, as_of, within_days, want_json)
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): nothing is lost — the chunks it had, and every case still to
+        # come, are evaluated here instead.
+        warnings.warn("a worker process stopped; the remaining cases are evaluated in the main process",
+                      RuntimeWarning, stacklevel=2)
+        for chunk, _ in in_flight:
+            yield from _check_chunk(chunk, as_of, within_days, want_json)
+        for chunk in chunks:
+            yield from _check_chunk(chunk, as_of, within_days, want_json)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _collect(in_flight: deque, as_of: date, within_days: int, want_json: bool) -> list[CaseResult]:
+    """The oldest chunk's results (it leaves the queue only once they are in hand)."""
+    chunk, future = in_flight[0]
+    results = future.result()
+    in_flight.popleft()
+    return results
 
 
 def _adopt(rulebook: Rulebook) -> None:

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import sys
+import warnings
 from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
@@ -159,8 +160,13 @@ def _run_caseload(paths: list[str], rules: Optional[Path], day: date, by: Option
             accepted = caseload.add(result)
             if on_case is not None:
                 on_case(result, accepted, caseload)
+            _reached["read"], _reached["at"] = caseload.read, f"{result.source}:{result.line}" if result.line \
+                else result.source
             tick()
     return caseload
+
+
+_reached = {"read": 0, "at": ""}  # how far a caseload run got, for the message if it is interrupted
 
 
 class _progress:
@@ -213,7 +219,10 @@ def _check_caseload(paths: list[str], rules: Optional[Path], day: date, fmt: "Ch
     except BrokenPipeError:
         _quiet_broken_pipe()
     except KeyboardInterrupt:
-        sys.stderr.write("ppcheck: interrupted; the output so far is complete up to the last case written.\n")
+        where = f" (the last was {_reached['at']})" if _reached["at"] else ""
+        written = "the output holds a complete record for each" if fmt is CheckFormat.jsonl else \
+            "no summary was written"
+        sys.stderr.write(f"ppcheck: interrupted after {_reached['read']} cases{where}; {written}.\n")
         raise typer.Exit(130)
     finally:
         if stream is not sys.stdout:
@@ -589,8 +598,13 @@ def _excerpt(d: Diagnostic) -> str:
 SUBCOMMANDS = {"check", "diff", "doc", "due", "generate", "lint", "test", "version"}
 
 
+def _warn(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(f"ppcheck: {message}\n")
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Entry point: ``ppcheck FILE ...`` runs ``check``; ``ppcheck VERB ...`` runs that verb."""
+    warnings.showwarning = _warn  # a plain line, not a Python warning with a source location
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h", "--version"):
         args.insert(0, "check")
