@@ -11,7 +11,7 @@ Covered (rules WITHOUT applies_when, in_force, by_rosh, nth or pause_in_custody)
 * ``response``: each trigger, calendar or working days;
 * ``precedence``: with or without ``strictly_before``, with or without a look-back (days or working days);
 * ``recurrence``: first_within / every, calendar days;
-* ``cadence``: ``max_gap`` only, calendar days;
+* ``cadence``: ``max_gap`` and windows (``at_least`` / ``per``), calendar days;
 * ``before_end``: within_last / at_least_before, calendar or working days, judged against the expected end.
 
 Deadline, response and precedence also cover an actual ``end_date`` on or before the as-of date (events after it
@@ -223,8 +223,37 @@ def recurrence(timeline: dict, spec: dict, as_of: date) -> list[tuple]:
 
 
 def cadence(timeline: dict, spec: dict, as_of: date) -> list[tuple]:
-    assert set(spec) <= {"qualifying", "max_gap"}, "the reference covers max_gap only"
-    return _clock(timeline, spec["qualifying"], spec["max_gap"], spec["max_gap"], as_of)
+    out = []
+    if "max_gap" in spec:
+        out += _clock(timeline, spec["qualifying"], spec["max_gap"], spec["max_gap"], as_of)
+    if "at_least" in spec:
+        out += _windows(timeline, spec["qualifying"], spec["at_least"], spec["per"], as_of)
+    return out
+
+
+def _windows(timeline: dict, qualifying: dict, at_least: int, per: dict, as_of: date) -> list[tuple]:
+    """Consecutive windows of `per` days from the start; a last window cut short by the end needs
+    floor(N x length / W) events, and is not listed when that is 0. Counted one day at a time."""
+    assert "end_date" not in timeline["case"], "the reference covers open cases only here"
+    tl = _visible(timeline, as_of)
+    length = per.get("days", 0) + 7 * per.get("weeks", 0)
+    start = date.fromisoformat(tl["case"]["start_date"])
+    end = date.fromisoformat(tl["case"]["expected_end_date"])
+    out = []
+    opening = start
+    while opening <= end and opening <= as_of:
+        full_close = opening
+        for _ in range(length - 1):
+            full_close += ONE_DAY
+        close = min(full_close, end)
+        days = len(list(_days(opening, close)))
+        needed = at_least if close == full_close else (at_least * days) // length
+        if needed:
+            seen = sum(len(_events_on(tl, day, qualifying)) for day in _days(opening, close))
+            state = "compliant" if seen >= needed else "missed" if as_of > close else "pending"
+            out.append((state, close))
+        opening = full_close + ONE_DAY
+    return out
 
 
 def before_end(timeline: dict, spec: dict, as_of: date) -> list[tuple]:

@@ -9,10 +9,9 @@ them.
 
 Covered: deadline (occurrence first / each, calendar or working days, optional look-back), response (each
 trigger), precedence (with or without strictly_before and a look-back), recurrence (first_within / every,
-calendar days), cadence (max_gap only, calendar days), before_end (calendar or working days).
+calendar days), cadence (max_gap and windows, calendar days), before_end (calendar or working days).
 
-Not covered: applies_when and unknown verdicts, in_force, by_rosh, nth triggers, pause_in_custody, cadence
-windows (at_least / per), an actual end_date for recurrence, cadence and before_end (deadline, response and
+Not covered: applies_when and unknown verdicts, in_force, by_rosh, nth triggers, pause_in_custody, an actual end_date for recurrence, cadence and before_end (deadline, response and
 precedence do draw one, on or before the as-of date: lapsed obligations), days counts other than for deadline
 and response, and evidence.
 """
@@ -89,7 +88,14 @@ def recurrence_specs(draw) -> dict:
 
 @st.composite
 def cadence_specs(draw) -> dict:
-    return {"qualifying": EXPECT, "max_gap": draw(_duration(("days",), 1, 30))}
+    spec = {"qualifying": EXPECT}
+    kinds = draw(st.sampled_from([("max_gap",), ("windows",), ("max_gap", "windows")]))
+    if "max_gap" in kinds:
+        spec["max_gap"] = draw(_duration(("days",), 1, 30))
+    if "windows" in kinds:
+        spec["at_least"] = draw(st.integers(1, 3))
+        spec["per"] = draw(st.one_of(_duration(("days",), 1, 30), _duration(("weeks",), 1, 4)))
+    return spec
 
 
 @st.composite
