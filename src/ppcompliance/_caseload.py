@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ._explain import bare, capital, labels
+from ._explain import action_text
 from ._inputs import Item
 from ._load_timeline import parse_timeline
 from ._render import report_to_dict
@@ -66,7 +66,7 @@ def check_case(rulebook: Rulebook, item: Item, as_of: date, within_days: int, wa
         if v.state == "missed" and v.deciding is not None and v.deciding.due is not None:
             d = v.deciding
             work.append((d.due.isoformat(), v.rule_id, "missed", d.days or 0, d.working,
-                         _action(rules[v.rule_id], d)))
+                         action_text(rules[v.rule_id], d, missed=True)))
     for a in report.next_actions:
         if a.due <= horizon:
             work.append((a.due.isoformat(), a.rule_id, "pending", a.days_left, a.working, a.text))
@@ -76,13 +76,6 @@ def check_case(rulebook: Rulebook, item: Item, as_of: date, within_days: int, wa
     units = tuple(timeline.case.units.get(kind, "") for kind in UNIT_KINDS)
     return CaseResult(item.source, item.line, timeline.case.id, units,
                       bytes(_INDEX[v.state] for v in report.verdicts), tuple(work), document)
-
-
-def _action(rule, instance) -> str:
-    _, expected = labels(rule)
-    if instance.kind == "window" and instance.required is not None:
-        return f"{capital(bare(expected))}: {instance.required - (instance.count or 0)} more were needed ({rule.title})"
-    return f"{capital(expected)} ({rule.title})"
 
 
 def _at_line(d: Diagnostic, item: Item) -> Diagnostic:
@@ -98,8 +91,8 @@ def _counts(row: list[int]) -> dict:
 
 def rate(counts: dict) -> float | None:
     """Compliant as a percentage of resolved (compliant + late + missed), one decimal; None if none resolved."""
-    resolved = sum(counts[s] for s in RESOLVED)
-    return None if resolved == 0 else round(100.0 * counts["compliant"] / resolved, 1)
+    resolved = sum(counts.get(s, 0) for s in RESOLVED)
+    return None if resolved == 0 else round(100.0 * counts.get("compliant", 0) / resolved, 1)
 
 
 def _measure(row: list[int]) -> dict:

@@ -13,9 +13,6 @@ from ._evaluate import evaluate
 from .rulebook import Rulebook
 from .timeline import Timeline
 
-RESOLVED = ("compliant", "late", "missed")
-
-
 @dataclass
 class RuleChange:
     """One rule's verdicts under the old and the new rulebook across the cases."""
@@ -30,12 +27,6 @@ class RuleChange:
     def moved(self) -> int:
         """How many cases' verdicts changed."""
         return sum(len(cases) for cases in self.moves.values())
-
-
-def rate(counts: dict[str, int]) -> float | None:
-    """Compliant as a share of resolved verdicts (compliant, late, missed), as a percentage."""
-    resolved = sum(counts.get(s, 0) for s in RESOLVED)
-    return None if resolved == 0 else round(100.0 * counts.get("compliant", 0) / resolved, 1)
 
 
 def compare(old: Rulebook, new: Rulebook, timelines: Iterable[Timeline], as_of: date) -> list[RuleChange]:

@@ -211,12 +211,18 @@ def rule_sentence(instances: tuple[Instance, ...], state: str) -> str:
     return f"{decider.sentence} ({len(counted)} checks: {tally}.)"
 
 
-def action(rule: Rule, i: Instance) -> Action:
-    """The pending instance as an action for the worklist."""
+def action_text(rule: Rule, i: Instance, missed: bool = False) -> str:
+    """What to do for a pending (or, with ``missed``, what was not done for a missed) instance, and the rule."""
     _, expected = labels(rule)
     text = capital(expected)
-    if i.kind == "window" and i.required is not None and i.count is not None:
-        text = f"{capital(bare(expected))}: {i.required - i.count} more needed"
+    if i.kind == "window" and i.required is not None:
+        more = i.required - (i.count or 0)
+        text = f"{capital(bare(expected))}: {more} more {'were needed' if missed else 'needed'}"
+    return f"{text} ({rule.title})"
+
+
+def action(rule: Rule, i: Instance) -> Action:
+    """The pending instance as an action for the worklist."""
     assert i.due is not None and i.days is not None
-    return Action(rule.id, i.due, i.days, i.working, f"{text} ({rule.title})")
+    return Action(rule.id, i.due, i.days, i.working, action_text(rule, i))
 

@@ -51,13 +51,14 @@ def summary_text(s: dict) -> str:
     out += worklist_lines(w["rows"])
     if s["rejected"]:
         out += ["", f"Rejected inputs ({i['rejected']} cases):"]
-        out += [f"  {_where(r)}: {r['code']}: {r['message']}" for r in s["rejected"]]
+        out += [f"  {where(r)}: {r['code']}: {r['message']}" for r in s["rejected"]]
     return "\n".join(out) + "\n"
 
 
-def _where(r: dict) -> str:
-    where = r["file"] + (f":{r['line']}" if r.get("line") else "")
-    return where + (f" {r['json_path']}" if r.get("json_path") else "")
+def where(r: dict) -> str:
+    """Where a rejected input was: ``file:line $.json.path``."""
+    place = r["file"] + (f":{r['line']}" if r.get("line") else "")
+    return place + (f" {r['json_path']}" if r.get("json_path") else "")
 
 
 def worklist_lines(rows: list[dict]) -> list[str]:
@@ -115,7 +116,7 @@ def summary_markdown(s: dict) -> str:
         out += [f"| {u['unit']} | {u['cases']} | {_pct(u['overall']['rate'])} | {u['overall']['applicable']} |"
                 for u in s["units"]]
     if s["rejected"]:
-        out += ["", "## Rejected inputs", ""] + [f"- `{_where(r)}` {r['code']}: {r['message']}" for r in s["rejected"]]
+        out += ["", "## Rejected inputs", ""] + [f"- `{where(r)}` {r['code']}: {r['message']}" for r in s["rejected"]]
     return "\n".join(out) + "\n"
 
 

@@ -202,15 +202,16 @@ def _stderr_console():
 def _check_caseload(paths: list[str], rules: Optional[Path], day: date, fmt: "CheckFormat",
                     output: Optional[Path], by: Optional["Unit"], jobs: Optional[int], within_days: int) -> None:
     stream = _open_output(output)
-    on_case = None
-    if fmt is CheckFormat.jsonl:
-        def on_case(result, accepted, caseload):
-            if accepted:
-                stream.write(result.json + "\n")
-            else:  # a rejected case is still accounted for in the output
-                stream.write(json.dumps({"format": "ppcompliance.rejected/1", "source": result.source,
-                                         "line": result.line, "problems": caseload.last_problems},
-                                        ensure_ascii=False) + "\n")
+
+    def write_record(result, accepted, caseload):
+        if accepted:
+            stream.write(result.json + "\n")
+        else:  # a rejected case is still accounted for in the output
+            stream.write(json.dumps({"format": "ppcompliance.rejected/1", "source": result.source,
+                                     "line": result.line, "problems": caseload.last_problems},
+                                    ensure_ascii=False) + "\n")
+
+    on_case = write_record if fmt is CheckFormat.jsonl else None
     try:
         caseload = _run_caseload(paths, rules, day, by, jobs, within_days, on_case)
         summary = caseload.summary()
@@ -250,9 +251,10 @@ def _finish(summary: dict) -> None:
     """Account for every input on standard error, and exit: 2 if a case was rejected, 1 if any is failing."""
     i = summary["inputs"]
     sys.stderr.write(f"ppcheck: {i['read']} cases read: {i['evaluated']} evaluated, {i['rejected']} rejected.\n")
+    from ._render_caseload import where
+
     for r in summary["rejected"][:MAX_SHOWN]:
-        where = r["file"] + (f":{r['line']}" if r.get("line") else "") + (f" {r['json_path']}" if r.get("json_path") else "")
-        sys.stderr.write(f"{where}: {r['code']}: {r['message']}\n")
+        sys.stderr.write(f"{where(r)}: {r['code']}: {r['message']}\n")
     if len(summary["rejected"]) > MAX_SHOWN:
         sys.stderr.write(f"... and {len(summary['rejected']) - MAX_SHOWN} more problems.\n")
     if i["rejected"]:
@@ -443,7 +445,8 @@ def diff(
 
     Exit status: 0 no verdict changes; 1 some verdicts change; 2 usage or input error.
     """
-    from ._diff import compare, rate
+    from ._caseload import rate
+    from ._diff import compare
 
     old_book, new_book = _load_rules_or_exit(old), _load_rules_or_exit(new)
     day = parse_date(as_of) if as_of else date.today()
