@@ -8,12 +8,31 @@ the test turns them into verdicts with the documented arithmetic, which is too s
 
 Each join is its own ruleset (durable-rules crashes with more than one rule in a ruleset), facts carry unique
 ids, and each case's state is deleted afterwards.
+
+How it is kept alive (what durable-rules survives, measured on 80,000 generated requests with none lost):
+its host's two timer threads are never started (they call into the engine while facts are asserted: a data
+race that crashed about one request in a thousand, at random, with SIGSEGV or "free(): invalid pointer");
+each process defines the rulesets of **one** rule only (with two rules' four rulesets in one process, some
+requests crashed every time); and each request is its own session. The test harness
+(tests/test_durable_oracle.py) runs one process per rule, restarts a crashed process and asks once more, and
+fails the test, as a harness problem, if it crashes again.
+
+A request ``{"crash": true}`` makes the process kill itself with SIGSEGV, so that the harness's restart can be
+tested.
 """
 
 import json
+import os
+import signal
 import sys
 
+from durable import engine
 from durable.lang import assert_fact, c, delete_state, m, ruleset, when_all
+
+# durable-rules' host starts two timer threads that keep calling into the engine (queued events and timers,
+# which the oracle does not use) while the main thread asserts facts: a data race in its C core, which crashed
+# the process (SIGSEGV) on about one request in a thousand, at random. The host is made without them.
+engine.Host._run = lambda self: None
 
 found: dict = {}
 
@@ -45,6 +64,8 @@ def main() -> None:
     defined: set = set()
     for line in sys.stdin:
         request = json.loads(line)
+        if request.get("crash"):
+            os.kill(os.getpid(), signal.SIGSEGV)
         answer = {}
         for rule in request["rules"]:
             if rule["id"] not in defined:

@@ -198,11 +198,13 @@ def precedence(timeline: dict, spec: dict, as_of: date) -> list[tuple]:
 
 
 def _clock(timeline: dict, qualifying: dict, first: dict, then: dict, as_of: date) -> list[tuple]:
+    """A gap clock from the supervision start to its expected end: each qualifying event restarts it (an event on
+    the period's first day too, without an instance of its own); each due date is one instance. Nothing falls
+    due after the period ends, and events after it do not count (rule-language.md, cadence gaps)."""
     assert "end_date" not in timeline["case"], "the reference covers open cases only here"
-    """A gap clock from the supervision start: each qualifying event restarts it (an event on the period's
-    first day too, without an instance of its own); each due date is one instance."""
     tl = _visible(timeline, as_of)
     anchor = date.fromisoformat(tl["case"]["start_date"])
+    end = date.fromisoformat(tl["case"]["expected_end_date"])
     interval = first
     if _events_on(tl, anchor, qualifying):
         # "An event on the period's first day restarts the clock": it is the first recurrence, listed as no
@@ -211,10 +213,12 @@ def _clock(timeline: dict, qualifying: dict, first: dict, then: dict, as_of: dat
     out = []
     while True:
         due = step(anchor, interval)
-        done = _first_on_or_after(tl, anchor + ONE_DAY, as_of, qualifying)
-        out.append((_judge(due, done, as_of), due))
+        done = _first_on_or_after(tl, anchor + ONE_DAY, min(as_of, end), qualifying)
         if done is None:
+            if due <= end:
+                out.append((_judge(due, None, as_of), due))
             return out
+        out.append((_judge(due, done, as_of), due))
         anchor, interval = done, then
 
 

@@ -15,14 +15,14 @@ import json
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ppcompliance import _fastcheck
 from ppcompliance._fastcheck import SchemaNotSupported, compile_schema
 from ppcompliance._schema import validator
 
-from conftest import EXAMPLES, SCHEMAS
+from conftest import EXAMPLES, SCHEMAS, examples
 
 SCHEMA = json.loads((SCHEMAS / "timeline.schema.json").read_text(encoding="utf-8"))
 DEFS = SCHEMA["$defs"]
@@ -37,8 +37,7 @@ KNOWN_KEYS = sorted({k for then in BY_TYPE.values() for k in then["properties"]}
 ENUM_VALUES = sorted({v for then in BY_TYPE.values() for p in then["properties"].values() if isinstance(p, dict)
                       for v in p.get("enum", ())}, key=repr)
 
-CHECKS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                        HealthCheck.filter_too_much])
+CHECKS = settings()  # the loaded profile (tests/conftest.py); each test sets its number of examples
 
 
 def agree(data: object) -> bool:
@@ -227,19 +226,19 @@ def mutations(draw, base: st.SearchStrategy[dict] | None = None) -> object:
 # --- properties ----------------------------------------------------------------------------------------------
 
 
-@settings(CHECKS, max_examples=300)
+@settings(CHECKS, max_examples=examples(150))
 @given(timelines())
 def test_generated_valid_timelines_are_valid_for_both(data):
     assert agree(data) is True
 
 
-@settings(CHECKS, max_examples=1500)
+@settings(CHECKS, max_examples=examples(400))
 @given(mutations())
 def test_both_agree_on_mutated_timelines(data):
     agree(data)
 
 
-@settings(CHECKS, max_examples=1000)
+@settings(CHECKS, max_examples=examples(300))
 @given(st.sampled_from(EVENT_TYPES).flatmap(lambda t: mutations(st.builds(
     lambda case, event: {"case": case, "events": [event]}, st.just(
         {"id": "X1", "supervision_type": "licence", "start_date": "2024-01-01", "expected_end_date": "2025-01-01"}),
@@ -248,13 +247,13 @@ def test_both_agree_on_mutated_events_of_every_type(data):
     agree(data)
 
 
-@settings(CHECKS, max_examples=500)
+@settings(CHECKS, max_examples=examples(200))
 @given(JUNK)
 def test_both_agree_on_junk_in_place_of_a_timeline(data):
     agree(data)
 
 
-@settings(CHECKS, max_examples=400)
+@settings(CHECKS, max_examples=examples(200))
 @given(st.sampled_from(("start_date", "expected_end_date", "end_date")),
        st.text(alphabet="0123456789-\n ", max_size=12))
 def test_both_agree_on_date_like_strings(field, text):
@@ -263,7 +262,7 @@ def test_both_agree_on_date_like_strings(field, text):
     agree(data)
 
 
-@settings(CHECKS, max_examples=300)
+@settings(CHECKS, max_examples=examples(200))
 @given(st.integers(1, 9999), st.integers(0, 13), st.integers(0, 32))
 def test_both_agree_on_every_day_number_in_every_month(year, month, day):
     data = copy.deepcopy(GOOD)
@@ -324,7 +323,7 @@ def test_each_keyword_agrees_with_jsonschema_on_small_schemas(schema):
     for data in SMALL_FIXED:
         assert check(data) is _jsonschema_answer(schema, data), data
 
-    @settings(CHECKS, max_examples=150)
+    @settings(CHECKS, max_examples=examples(60))
     @given(SMALL_JUNK)
     def agrees(data):
         assert check(data) is _jsonschema_answer(schema, data)
@@ -512,6 +511,58 @@ CORPUS = [
 @pytest.mark.parametrize("data, wanted", [(d, w) for _, d, w in CORPUS], ids=[name for name, _, _ in CORPUS])
 def test_the_tricky_cases(data, wanted):
     assert agree(data) is wanted
+
+
+# --- every place of a small timeline, changed in every simple way ------------------------------------------------
+
+# Chosen rather than drawn: each event type with all its fields, and each place in it deleted, replaced by each
+# kind of JSON value, edited as a string, wrapped, or given an extra key. Random mutations (above) then need far
+# fewer examples to cover the rest.
+_REPLACEMENTS = (None, True, False, 0, 1, 2.0, 1.5, "", "x", "E1\n", "2024-01-01", [], {})
+
+
+def _full_event(event_type: str) -> dict:
+    then = BY_TYPE[event_type]
+    event = {"id": "E1", "type": event_type, "date": "2024-01-01", "ndelius_code": "COAP"}
+    for name, schema in then["properties"].items():
+        if name not in event and name not in COMMON_FIELDS:
+            event[name] = schema["enum"][-1] if "enum" in schema else SAMPLES[name]
+    return event
+
+
+def _single_changes(doc: dict):
+    for path in _slots(doc):
+        if not path:
+            continue
+        for how in ("delete", *range(len(_REPLACEMENTS)), "newline", "space", "upper", "wrap", "extra"):
+            changed = copy.deepcopy(doc)
+            parent, key = _at(changed, path[:-1]), path[-1]
+            value = parent[key]
+            if how == "delete":
+                del parent[key]
+            elif isinstance(how, int):
+                parent[key] = _REPLACEMENTS[how]
+            elif how in ("newline", "space", "upper"):
+                if not isinstance(value, str):
+                    continue
+                parent[key] = {"newline": value + "\n", "space": value + " ", "upper": value.upper()}[how]
+            elif how == "wrap":
+                parent[key] = [value]
+            elif isinstance(value, dict):
+                value["extra"] = 1
+            else:
+                continue
+            yield changed
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_both_agree_on_every_single_change_to_a_timeline_with_this_event(event_type):
+    doc = {"case": {"id": "X1", "supervision_type": "licence", "start_date": "2024-01-01",
+                    "expected_end_date": "2025-01-01", "end_date": "2024-12-01", "units": {"team": "T1"}},
+           "events": [_full_event(event_type)]}
+    assert agree(doc) is True
+    answers = [agree(changed) for changed in _single_changes(doc)]
+    assert answers.count(False) > len(answers) // 2  # most single changes break it; the rest are near misses
 
 
 # --- the examples, and the guard against schema drift --------------------------------------------------------

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -51,6 +51,7 @@ from ppcompliance.rulebook import (
     Tier,
 )
 
+from conftest import examples
 from strategies import as_of_dates, event_fields, near, timelines, timelines_with_as_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,9 +207,8 @@ CUSTODY_TYPES = {"custody_start", "custody_release"}
 # An example takes a few hundredths of a second (two evaluations of up to 80 events against up to 33 rules);
 # these counts keep the whole file to about half a minute on two cores. Known counter-examples are pinned
 # with @example, so they are tried first and fail at once rather than after a long shrink.
-QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                         HealthCheck.data_too_large])
-THOROUGH = settings(QUICK, max_examples=80)
+QUICK = settings(max_examples=examples(40))
+THOROUGH = settings(max_examples=examples(80))
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -626,8 +626,7 @@ PPCHECK = Path(sys.executable).with_name("ppcheck")
 
 
 @pytest.mark.skipif(not PPCHECK.exists(), reason="the ppcheck entry point is not installed next to this Python")
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(3))
 @given(timelines_with_as_of())
 @example((STILL_IN_CUSTODY, STILL_IN_CUSTODY_AS_OF))
 def test_output_is_identical_in_a_fresh_process_with_another_hash_seed(tmp_path, timeline_and_day):

@@ -24,16 +24,15 @@ from datetime import date, timedelta
 
 import holidays
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ppcompliance as pp
 
+from conftest import examples
 from reference import deadline_days, reference_states, step
 
-EXAMPLES = 150
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(150))
 
 TRIGGER = {"event": "sentence_plan"}
 EXPECT = {"event": "appointment", "where": {"outcome": "attended"}}
@@ -143,7 +142,9 @@ def timelines_for(draw, template: str, spec: dict) -> tuple[dict, date]:
         st.dates(date(2023, 1, 1), date(2025, 12, 31)),
         st.builds(lambda h, k: h - timedelta(days=k), st.sampled_from(BANK_HOLIDAYS), st.integers(0, 20)),
     ))
-    expected_end = start + timedelta(days=draw(st.integers(120, 500)))
+    # Cadence and recurrence clocks stop at the expected end: often let it fall among the events and due dates.
+    shortest = 90 if template in ("cadence", "recurrence") else 120
+    expected_end = start + timedelta(days=draw(st.integers(shortest, 500)))
     case = {"id": "REF", "supervision_type": "community_order", "start_date": start.isoformat(),
             "expected_end_date": expected_end.isoformat()}
     figures = _figures(spec)
@@ -272,3 +273,23 @@ def test_engine_matches_reference(tmp_path, template):
         compare(tmp_path, template, spec, timeline, as_of)
 
     check()
+
+
+# Found by a rare draw, kept for ever: the next due date of a clock falls after the expected end (the period's
+# end), where nothing falls due; one on the end itself is listed.
+CLOCK_AT_THE_END = [
+    ("cadence", {"qualifying": EXPECT, "max_gap": {"days": 30}}, 95, 120, 100),
+    ("cadence", {"qualifying": EXPECT, "max_gap": {"days": 25}}, 95, 120, 100),
+    ("recurrence", {"qualifying": EXPECT, "first_within": {"days": 10}, "every": {"days": 30}}, 95, 120, 100),
+    ("recurrence", {"qualifying": EXPECT, "first_within": {"days": 10}, "every": {"days": 30}}, 95, 120, 130),
+]
+
+
+@pytest.mark.parametrize("template, spec, event_day, end_day, as_of_day", CLOCK_AT_THE_END)
+def test_a_clock_stops_at_the_expected_end(tmp_path, template, spec, event_day, end_day, as_of_day):
+    start = date(2024, 1, 1)
+    timeline = {"case": {"id": "REF", "supervision_type": "community_order", "start_date": start.isoformat(),
+                         "expected_end_date": (start + timedelta(days=end_day)).isoformat()},
+                "events": [{"id": "E1", "type": "appointment", "date": (start + timedelta(days=event_day)).isoformat(),
+                            "mode": "office", "outcome": "attended"}]}
+    compare(tmp_path, template, spec, timeline, start + timedelta(days=as_of_day))
