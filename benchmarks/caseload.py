@@ -136,7 +136,7 @@ print(len(cases), time.perf_counter() - start)
 OURS = r"""
 import json, sys, time, datetime
 import ppcompliance as pp
-from ppcompliance.rulebook import Rulebook
+from ppcompliance.engine.rulebook import Rulebook
 ids = set(json.loads(sys.argv[2]))
 rulebook = pp.load_rulebook()
 subset = Rulebook(tuple(r for r in rulebook.rules if r.id in ids))

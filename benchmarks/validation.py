@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ppcompliance import _fastcheck
-from ppcompliance._schema import validator
+from ppcompliance.schemas import validator
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))

@@ -16,7 +16,7 @@ from functools import lru_cache
 import holidays
 from hypothesis import strategies as st
 
-from ppcompliance._vocabulary import EVENT_TYPES, REGISTRATIONS, REQUIRED_FIELDS, SUPERVISION_TYPES, TIERS
+from ppcompliance.vocabulary import EVENT_TYPES, REGISTRATIONS, REQUIRED_FIELDS, SUPERVISION_TYPES, TIERS
 
 ONE_DAY = timedelta(days=1)
 

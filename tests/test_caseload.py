@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import ppcompliance as pp
-from ppcompliance._batch import evaluate_caseload
-from ppcompliance._caseload import Caseload
-from ppcompliance._inputs import items
+from ppcompliance.caseload.batch import evaluate_caseload
+from ppcompliance.caseload.summary import Caseload
+from ppcompliance.caseload.inputs import items
 
 from conftest import EXAMPLES
 
@@ -145,16 +145,3 @@ def test_a_summary_keeps_only_the_soonest_worklist_rows_but_counts_them_all(rule
     assert len(full.worklist()) == full.work_total == bounded.work_total > 7
     assert bounded.worklist() == full.worklist()[:7]
     assert bounded.summary()["worklist"]["total"] == full.work_total
-
-
-def test_unexplained_evaluation_gives_the_same_verdicts_and_actions(rulebook):
-    # A caseload summary skips the sentences; nothing it counts may change.
-    day = date.fromisoformat(AS_OF)
-    for path in sorted(EXAMPLES.glob("*.json")):
-        timeline = pp.load_timeline(path)
-        full, bare = pp.evaluate(rulebook, timeline, day), pp.evaluate(rulebook, timeline, day, explained=False)
-        assert [v.state for v in bare.verdicts] == [v.state for v in full.verdicts]
-        assert [[(i.state, i.due, i.days, i.evidence) for i in v.instances] for v in bare.verdicts] == [
-            [(i.state, i.due, i.days, i.evidence) for i in v.instances] for v in full.verdicts]
-        assert bare.next_actions == full.next_actions
-        assert all(v.sentence == "" for v in bare.verdicts)

@@ -148,9 +148,10 @@ def _run_verdict(case: dict, tmp_path: Path) -> None:
         if not ok:
             diff = _diff_any_order if want.get("any_order") else _diff
             problems.append("instances differ:\n" + diff(wanted, verdict.instances))
-    problems += _explanations(verdict)
+    text = pp.explain(rulebook, report).rules[rule["id"]]
+    problems += _explanations(verdict, text)
     if problems:
-        pytest.fail("\n".join(problems) + "\n\nthe report's instances:\n" + _describe_all(verdict))
+        pytest.fail("\n".join(problems) + "\n\nthe report's instances:\n" + _describe_all(verdict, text))
 
 
 def _as_json(value):
@@ -265,21 +266,21 @@ def _diff_any_order(wanted: list, actual) -> str:
     return "\n".join(lines)
 
 
-def _describe_all(verdict: pp.RuleVerdict) -> str:
-    out = [f"  verdict {verdict.state}: {verdict.sentence}"]
-    for i in verdict.instances:
-        out.append(f"  {_render_actual(i, INSTANCE_FIELDS)}\n      {i.sentence}"
-                   + (f"\n      would have met: {i.would_have_met}" if i.would_have_met else ""))
+def _describe_all(verdict: pp.RuleVerdict, text) -> str:
+    out = [f"  verdict {verdict.state}: {text.sentence}"]
+    for i, t in zip(verdict.instances, text.instances):
+        out.append(f"  {_render_actual(i, INSTANCE_FIELDS)}\n      {t.sentence}"
+                   + (f"\n      would have met: {t.would_have_met}" if t.would_have_met else ""))
     return "\n".join(out)
 
 
-def _explanations(verdict: pp.RuleVerdict) -> list[str]:
+def _explanations(verdict: pp.RuleVerdict, text) -> list[str]:
     problems = []
-    if not verdict.sentence.strip():
+    if not text.sentence.strip():
         problems.append("the rule's verdict has no sentence")
-    for n, i in enumerate(verdict.instances, 1):
-        if not i.sentence.strip():
+    for n, (i, t) in enumerate(zip(verdict.instances, text.instances), 1):
+        if not t.sentence.strip():
             problems.append(f"instance #{n} ({i.state}) has no sentence")
-        if i.state in ("late", "missed") and not i.would_have_met.strip():
+        if i.state in ("late", "missed") and not t.would_have_met.strip():
             problems.append(f"instance #{n} ({i.state}) does not say what would have met the rule")
     return problems

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ppcompliance._schema import validator
+from ppcompliance.schemas import validator
 
 from conftest import EXAMPLES, RULES
 

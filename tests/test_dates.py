@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ppcompliance._dates import add_days, add_days_pausing, days_between, human, is_working_day, subtract_days
+from ppcompliance.dates import add_days, add_days_pausing, days_between, human, is_working_day, subtract_days
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import ppcompliance as pp
-from ppcompliance._schema import validator
+from ppcompliance.schemas import validator
 
 from conftest import EXAMPLES, ROOT
 

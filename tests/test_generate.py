@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import ppcompliance as pp
-from ppcompliance._generate import FIRST_DAY, LAST_DAY, generate_case, generate_caseload
+from ppcompliance.synthetic.generate import FIRST_DAY, LAST_DAY, generate_case, generate_caseload
 
 PPCHECK = str(Path(sys.executable).with_name("ppcheck"))
 SEEDS = (1, 2, 3)

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 import ppcompliance as pp
-from ppcompliance._load_rules import parse_rules
+from ppcompliance.rules.load import parse_rules
 
 from conftest import EXAMPLES, RULES
 
@@ -24,8 +24,8 @@ def _codes_and_paths(exc):
 def test_the_default_rulebook_loads_and_covers_every_template_area_and_stage(rulebook):
     assert {r.template for r in rulebook.rules} == {
         "deadline", "precedence", "cadence", "recurrence", "before_end", "response"}
-    assert {r.area for r in rulebook.rules} == set(pp._vocabulary.PRACTICE_AREAS)
-    assert {r.stage for r in rulebook.rules} == set(pp._vocabulary.STAGES)
+    assert {r.area for r in rulebook.rules} == set(pp.vocabulary.PRACTICE_AREAS)
+    assert {r.stage for r in rulebook.rules} == set(pp.vocabulary.STAGES)
     assert all(r.source.split(":")[0] in {p.name for p in RULES.glob("*.yaml")} for r in rulebook.rules)
 
 

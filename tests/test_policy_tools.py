@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import ppcompliance as pp
-from ppcompliance._describe import obligation_sentence
+from ppcompliance.explain.describe import obligation_sentence
 
 from conftest import EXAMPLES, ROOT, RULES
 

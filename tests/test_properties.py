@@ -31,25 +31,11 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import ppcompliance as pp
-from ppcompliance._vocabulary import EVENT_TYPES
-from ppcompliance.rulebook import (
-    All,
-    Always,
-    Any,
-    Deadline,
-    Elapsed,
-    InCustody,
-    Mappa,
-    Matcher,
-    Not,
-    Precedence,
-    Recurrence,
-    Registration,
-    Response,
-    Rosh,
-    SupervisionType,
-    Tier,
-)
+from ppcompliance.vocabulary import EVENT_TYPES
+from ppcompliance.engine.conditions import (All, AnyOf as Any, Elapsed, InCustody, Mappa, Not, Registration, Rosh,
+                                           SupervisionType, Tier)
+from ppcompliance.engine.rulebook import Always, Matcher
+from ppcompliance.engine.templates import Deadline, Precedence, Recurrence, Response
 
 from conftest import examples
 from strategies import as_of_dates, event_fields, near, timelines, timelines_with_as_of
@@ -467,13 +453,13 @@ def test_later_as_of_date_never_unresolves(dated, name):
         where = f"{v1.rule_id} as of {earlier} then {later}"
         # A late or missed instance stays late or missed (below), so the rule can only stay late or missed.
         if v1.state in ("late", "missed"):
-            assert v2.state in ("late", "missed"), f"{where}: {v1.state} became {v2.state}: {v2.sentence}"
+            assert v2.state in ("late", "missed"), f"{where}: {v1.state} became {v2.state}: {v2.instances}"
         first, second = by_key(v1), by_key(v2)
         if v1.state == "compliant" and v2.state == "pending":
             # A compliant rule can only become pending through an obligation that did not exist before
             # (a new trigger, the next cadence window, the next recurrence).
             new = [i for k, i in second.items() if i.state == "pending" and k not in first]
-            assert new, f"{where}: compliant became pending with no new obligation: {v2.sentence}"
+            assert new, f"{where}: compliant became pending with no new obligation: {v2.instances}"
         for k in first.keys() & second.keys():
             i1, i2 = first[k], second[k]
             what = f"{where}: instance {describe(i1)} became {describe(i2)}"
@@ -560,8 +546,8 @@ def test_adding_an_expected_event_never_makes_a_rule_less_compliant(case, rng):
     name, data, as_of, rule_id, event = case
     rulebook = RULEBOOKS[name]
     rule = rulebook.rule(rule_id)
-    as_event = pp.Event(event["id"], event["type"], day_of(event["date"]),
-                        {k: v for k, v in event.items() if k not in ("id", "type", "date")})
+    as_event = pp.Event.make(event["id"], event["type"], day_of(event["date"]),
+                             **{k: v for k, v in event.items() if k not in ("id", "type", "date")})
     assert expected_matcher(rule).matches(as_event)
     trigger = trigger_matcher(rule)
     assume(trigger is None or not trigger.matches(as_event))
@@ -569,7 +555,7 @@ def test_adding_an_expected_event_never_makes_a_rule_less_compliant(case, rng):
     v2 = next(v for v in judge(rulebook, with_events(data, [event], rng), as_of).verdicts if v.rule_id == rule_id)
     where = f"{rule_id} ({rule.template}) as of {as_of}, adding {event}"
     if v1.state == "compliant":
-        assert v2.state == "compliant", f"{where}: compliant became {v2.state}: {v2.sentence}"
+        assert v2.state == "compliant", f"{where}: compliant became {v2.state}: {v2.instances}"
     first, second = by_key(v1), by_key(v2)
     for k in first.keys() & second.keys():
         i1, i2 = first[k], second[k]

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 import ppcompliance as pp
-from ppcompliance._report_html import caseload_html
-from ppcompliance._vocabulary import PRACTICE_AREAS
+from ppcompliance.report.html import caseload_html
+from ppcompliance.vocabulary import PRACTICE_AREAS
 
 from conftest import RULES
 

@@ -2,8 +2,8 @@
 
 import json
 
-from ppcompliance import _vocabulary as vocab
-from ppcompliance.verdicts import STATES
+from ppcompliance import vocabulary as vocab
+from ppcompliance.engine.facts import STATES
 
 from conftest import SCHEMAS
 

@@ -8,31 +8,34 @@ Load a rulebook once, then evaluate any number of case timelines against it::
     rulebook = pp.load_rulebook()                  # the bundled default rulebook, or a folder of YAML rules
     timeline = pp.load_timeline("case.json")
     report = pp.evaluate(rulebook, timeline, date(2024, 6, 30))
+    said = pp.explain(rulebook, report)            # sentences, made only when wanted
     for verdict in report.verdicts:
-        print(verdict.rule_id, verdict.state, verdict.sentence)
+        print(verdict.rule_id, verdict.state, said.rules[verdict.rule_id].sentence)
 
 Evaluation is pure: the same rulebook, timeline and as-of date always give the same report.
 """
 
-from ._evaluate import evaluate
-from ._load_rules import load_rulebook
-from ._load_timeline import load_timeline, parse_timeline, timeline_from_data
-from ._render import report_to_dict, report_to_json
+from .engine import (Action, CaseReport, Evidence, Instance, Kind, Reason, Rule, Rulebook, RuleVerdict, State,
+                     evaluate)
+from .engine.facts import STATES
 from .errors import Diagnostic, InputError, RuleError, TimelineError
-from .rulebook import Rule, Rulebook
-from .timeline import Case, Event, Timeline
-from .verdicts import STATES, Action, CaseReport, Evidence, Instance, RuleVerdict
+from .explain import Explanation, explain
+from .report.case import compact_record, report_to_dict, report_to_json
+from .rules import load_rulebook
+from .timeline import Case, Event, Timeline, load_timeline, parse_timeline, timeline_from_data
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "evaluate",
+    "explain",
     "load_rulebook",
     "load_timeline",
     "parse_timeline",
     "timeline_from_data",
     "report_to_dict",
     "report_to_json",
+    "compact_record",
     "Diagnostic",
     "InputError",
     "RuleError",
@@ -43,9 +46,13 @@ __all__ = [
     "Event",
     "Timeline",
     "STATES",
+    "State",
+    "Reason",
+    "Kind",
     "Action",
     "CaseReport",
     "Evidence",
+    "Explanation",
     "Instance",
     "RuleVerdict",
 ]

@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "lint-never-holds": "part of a condition can never hold (a dead branch)",
     "lint-overlap": "two rules demand the same thing of the same cases with different figures",
     "lint-basis": "a basis too thin to find its source, or an official figure with no link or note",
+    "lint-always-met": "a rule's trigger is itself an expected event, so the rule is met on the trigger's day and can never fail",
     # Timelines
     "timeline-not-found": "the timeline file does not exist",
     "timeline-unreadable": "the timeline file cannot be read or is not UTF-8",

@@ -8,7 +8,7 @@ cd "$here"
 "$python" -c "
 import sys
 from test_report_html import sample_summary
-from ppcompliance._report_html import caseload_html
+from ppcompliance.report.html import caseload_html
 open(sys.argv[1], 'w', encoding='utf-8').write(caseload_html(sample_summary()))
 " "$out.html"
 profile=$(mktemp -d)

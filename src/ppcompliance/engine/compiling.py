@@ -1,0 +1,30 @@
+"""What a template or a condition kind sees while it is compiled: the rule loader's compiler, as a protocol.
+
+The loader (``ppcompliance.rules.compile``) implements it; the kinds only call it, so that they know nothing
+of files, YAML or how problems are reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Protocol
+
+from .rulebook import Condition, Duration, Matcher, Path, Trigger
+
+
+class CompileContext(Protocol):
+    """Compiles the parts every kind shares, and collects problems with the path they were found at."""
+
+    def problem(self, path: Path, code: str, message: str) -> None:
+        """Record a problem (a stable code from ``errors.CODES``) at a path in the rule file."""
+
+    def duration(self, data: Mapping[str, Any], path: Path) -> Duration:
+        """A ``{days: N}`` / ``{weeks: N}`` / ``{working_days: N}`` duration."""
+
+    def matcher(self, data: Mapping[str, Any], path: Path) -> Matcher:
+        """An ``{event, where, label}`` matcher, checked against the event vocabulary."""
+
+    def trigger(self, data: Mapping[str, Any], path: Path, default_occurrence: str) -> Trigger:
+        """A matcher with ``occurrence`` / ``nth`` / ``nth_within``."""
+
+    def condition(self, data: Mapping[str, Any], path: Path) -> Condition:
+        """A condition (one of the registered kinds)."""

@@ -1,0 +1,42 @@
+"""Conditions on case facts that never change: the supervision type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
+
+from ... import words
+from ...vocabulary import SUPERVISION_TYPES
+from ..compiling import CompileContext
+from ..rulebook import Condition, Path
+from ..state import CaseState
+from ..track import Track
+from .base import ConditionKind
+
+
+@dataclass(frozen=True)
+class SupervisionType(ConditionKind):
+    """The case is supervised under one of these types."""
+
+    types: frozenset[str]
+
+    keyword: ClassVar[str] = "supervision_type"
+    SCHEMA: ClassVar[Mapping[str, Any]] = {
+        "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(SUPERVISION_TYPES)},
+        "description": "The case is one of these supervision types."}
+
+    @classmethod
+    def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:
+        return cls(frozenset(value))
+
+    def track(self, state: CaseState) -> Track:
+        return Track.constant(state.timeline.case.supervision_type in self.types)
+
+    def describe(self) -> str:
+        return "the case is a " + words.either(sorted(words.describe_type(t) for t in self.types))
+
+    def dimensions(self) -> dict[str, tuple[object, ...]]:
+        return {"supervision_type": SUPERVISION_TYPES}
+
+    def holds_in(self, world: Mapping[str, object]) -> bool:
+        return world["supervision_type"] in self.types

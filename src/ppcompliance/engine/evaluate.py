@@ -1,0 +1,91 @@
+"""Evaluation: a pure function of (compiled rulebook, timeline, as-of date) -> a case report of facts.
+
+No file, clock, environment or printing here, and no sentences: the as-of date is a parameter, the same input
+always gives the same report, and explanations are made later by ``ppcompliance.explain``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from ..timeline.model import Timeline
+from .conditions import all_of, rosh_in
+from .facts import Action, CaseReport, Instance, Kind, Reason, RuleVerdict, State, UNKNOWN_REASONS, worst
+from .rulebook import Rule, Rulebook
+from .view import CaseView
+
+
+def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date) -> CaseReport:
+    """Every rule's verdict on the timeline as seen on ``as_of`` (events after it are invisible)."""
+    _check_arguments(rulebook, timeline, as_of)
+    view = CaseView(timeline, as_of)
+    verdicts = tuple(rule_verdict(rule, view) for rule in rulebook.rules)
+    actions = sorted(
+        (Action(v.rule_id, i.due, i.days or 0, i.working, i)
+         for v in verdicts for i in v.instances if i.state == State.PENDING and i.due is not None),
+        key=lambda a: (a.due, a.rule_id, a.instance.kind, a.instance.window_from or date.min),
+    )
+    return CaseReport(timeline.case, as_of, verdicts, tuple(actions))
+
+
+def _check_arguments(rulebook: object, timeline: object, as_of: object) -> None:
+    """Say plainly what was expected, rather than fail deep inside with a comparison error."""
+    if not isinstance(rulebook, Rulebook):
+        raise TypeError(f"evaluate() needs a Rulebook first (from load_rulebook), not {type(rulebook).__name__}")
+    if not isinstance(timeline, Timeline):
+        raise TypeError(f"evaluate() needs a Timeline second (from load_timeline or timeline_from_data), not "
+                        f"{type(timeline).__name__}")
+    if not isinstance(as_of, date) or isinstance(as_of, datetime):
+        raise TypeError(f"evaluate() needs the as-of date as a datetime.date (e.g. date(2024, 6, 30)), not "
+                        f"{type(as_of).__name__} {as_of!r}")
+
+
+def rule_verdict(rule: Rule, view: CaseView) -> RuleVerdict:
+    """One rule's verdict on the case in ``view``."""
+    instances = tuple(_with_unknowns(rule, view, i) for i in _instances(rule, view) or [_nothing_due(rule, view)])
+    state = worst(i.state for i in instances)
+    pending = [i.due for i in instances if i.state == State.PENDING and i.due is not None]
+    return RuleVerdict(rule.id, state, instances, min(pending) if pending else None)
+
+
+_SILENT = (Reason.NOTHING_DUE, Reason.NO_TRIGGER, Reason.CONDITION, Reason.NOT_IN_FORCE, Reason.NEVER_HELD)
+
+
+def _instances(rule: Rule, view: CaseView) -> list[Instance]:
+    if not rule.by_rosh:
+        return rule.obligation.evaluate(rule, view)
+    # One obligation per RoSH level, each applying at its level. Where RoSH is unknown only the first (the
+    # highest level listed, the strictest) is checked; where a level's figures do not apply, nothing is said
+    # unless no level applied at all.
+    found: list[Instance] = []
+    silent: list[Instance] = []
+    for n, (level, obligation) in enumerate(rule.by_rosh):
+        variant = replace(rule, applies_when=all_of((rule.applies_when, rosh_in((level,)))), obligation=obligation,
+                          by_rosh=())
+        for i in obligation.evaluate(variant, view):
+            if i.reason in UNKNOWN_REASONS and n > 0:
+                continue
+            (silent if i.reason in _SILENT else found).append(i.revise(level=level))
+    if found:
+        return sorted(found, key=lambda i: (i.trigger.date if i.trigger else i.window_from or date.min, i.kind))
+    # Nothing applied at any level: say the most telling thing (a level applied but nothing fell due, before
+    # "no level ever applied").
+    return sorted(silent, key=lambda i: _SILENT.index(i.reason))[:1]
+
+
+def _nothing_due(rule: Rule, view: CaseView) -> Instance:
+    """Why a rule with no instance has none: it never applied to this case, or its trigger has not happened."""
+    track = view.state.condition(rule.condition)
+    start = view.case.start_date
+    horizon = date.fromordinal(view.horizon)
+    if not track.periods(True, view.start, view.horizon) and not track.periods(None, view.start, view.horizon):
+        return Instance(State.NOT_APPLICABLE, Kind.PERIOD, start, horizon, reason=Reason.NEVER_HELD)
+    return Instance(State.NOT_APPLICABLE, Kind.TRIGGER, horizon, reason=Reason.NO_TRIGGER)
+
+
+def _with_unknowns(rule: Rule, view: CaseView, instance: Instance) -> Instance:
+    """An instance whose applicability is unknown, with what the timeline does not say."""
+    if instance.reason not in UNKNOWN_REASONS or instance.anchor is None:
+        return instance
+    return instance.revise(unknown=tuple(dict.fromkeys(rule.condition.unknowns(view.state, instance.anchor.toordinal()))))

@@ -1,0 +1,323 @@
+"""The compiled rulebook: frozen rules, each with its applicability condition and one obligation.
+
+Built once by the rule loader (``ppcompliance.rules``) and reused for every timeline; nothing here reads
+files. What a condition or an obligation *means* lives with its kind (``engine.conditions``,
+``engine.templates``); this module holds what every rule has.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
+
+from .. import dates, words
+from ..vocabulary import REGISTRATIONS
+
+if TYPE_CHECKING:
+    from ..timeline.model import Event
+    from .facts import Instance
+    from .state import CaseState
+    from .track import Track
+    from .view import CaseView
+
+Path = tuple[Any, ...]  # a JSON-style path into a rule file: keys and list indexes
+
+
+# --- durations --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A number of calendar or working days (weeks are compiled to calendar days), counted on day numbers."""
+
+    days: int
+    working: bool = False
+
+    @property
+    def unit(self) -> str:
+        """``working day(s)`` or ``day(s)``, agreeing with the number."""
+        return words.unit(self.days, self.working)
+
+    def __str__(self) -> str:
+        return f"{self.days} {self.unit}"
+
+    def span(self) -> str:
+        """The duration as a policy officer writes it: whole weeks in weeks, otherwise days."""
+        if not self.working and self.days and self.days % 7 == 0:
+            return words.plural(self.days // 7, "week")
+        return str(self)
+
+    def after(self, day: dates.Day, paused: Sequence[tuple[dates.Day, dates.Day]] | None = None) -> dates.Day:
+        """The last day of the period starting at ``day`` (day 0), skipping ``paused`` days."""
+        if paused:
+            return dates.add_pausing(day, self.days, self.working, paused)
+        return dates.add(day, self.days, self.working)
+
+    def before(self, day: dates.Day) -> dates.Day:
+        """The first day of the period ending at ``day``."""
+        return dates.sub(day, self.days, self.working)
+
+    def count(self, earlier: dates.Day, later: dates.Day) -> int:
+        """How many of this duration's units ``later`` is after ``earlier``."""
+        return dates.between(earlier, later, self.working)
+
+    @property
+    def calendar_days(self) -> int:
+        """About how many calendar days this is (for lint: working days are 7/5 as long)."""
+        return self.days * 7 // 5 if self.working else self.days
+
+
+# --- event matchers ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """Which events count: one of ``types``, with every ``where`` field taking one of its values."""
+
+    types: tuple[str, ...]
+    where: tuple[tuple[str, frozenset[object]], ...] = ()
+    label: str = ""
+
+    def matches(self, event: "Event") -> bool:
+        """True if ``event`` is of one of the types and meets every field condition."""
+        if event.type not in self.types:
+            return False
+        return all(event.get(name) in allowed for name, allowed in self.where)
+
+    def describe(self) -> str:
+        """The label a rule gave, or one made from the types and fields (with its article)."""
+        if self.label:
+            return self.label
+        kinds = " or ".join(words.describe_type(t) for t in self.types)
+        text = f"{words.article(kinds)} {kinds}"
+        if self.where:
+            parts = [
+                f"{name.replace('_', ' ')} "
+                + " or ".join(words.describe_type(str(v)) for v in sorted(vals, key=str))
+                for name, vals in self.where
+            ]
+            text += " (" + "; ".join(parts) + ")"
+        return text
+
+    def signature(self) -> tuple[object, ...]:
+        """What the matcher selects, without its label (for comparing rules)."""
+        return (self.types, self.where)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """The event an obligation counts from: its first occurrence, or each one.
+
+    ``nth`` / ``nth_within`` make only repeat occurrences count (e.g. the second failure within 12 months).
+    """
+
+    matcher: Matcher
+    occurrence: str = "each"
+    nth: int = 1
+    nth_within: Duration | None = None
+
+    def describe(self) -> str:
+        """The trigger as words, saying which occurrence counts where the label does not."""
+        label = self.matcher.describe()
+        if self.nth > 1 and not self.matcher.label:
+            within = f" within {self.nth_within.span()}" if self.nth_within else ""
+            return f"{label} (the {words.ordinal(self.nth)} such event{within})"
+        return label
+
+
+# --- conditions and obligations: the kinds live in engine.conditions and engine.templates ------------------
+
+
+class Condition(ABC):
+    """A condition over case facts and derived state, true / false / unknown on each day.
+
+    Each kind is one class in ``engine.conditions`` (compile, track, describe and lint together) and is
+    registered there under its YAML keyword.
+    """
+
+    keyword: ClassVar[str]
+
+    @abstractmethod
+    def track(self, state: "CaseState") -> "Track":
+        """The condition's truth over time: True, False, or None (the timeline does not say)."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """The condition in plain English."""
+
+    def unknowns(self, state: "CaseState", day: dates.Day) -> list[str]:
+        """What the timeline would need to say for the condition to be known on ``day``: the keywords of the
+        kinds whose state is unknown then (e.g. ``rosh``)."""
+        return []
+
+    @staticmethod
+    def missing(day: date) -> str:
+        """How a sentence names what is missing when this kind's state is unknown on ``day``."""
+        return "the state the rule needs"
+
+    def parts(self) -> Iterator["Condition"]:
+        """The conditions directly inside this one (for all / any / not)."""
+        return iter(())
+
+    def dimensions(self) -> dict[str, tuple[object, ...]]:
+        """For lint: the facts this condition reads and every value each can take."""
+        return {}
+
+    @abstractmethod
+    def holds_in(self, world: Mapping[str, object]) -> bool:
+        """For lint: whether the condition holds in a world giving each dimension one value."""
+
+
+class Obligation(ABC):
+    """What a rule demands: one template. Each template is one class in ``engine.templates`` that holds
+    every stage of it — compile, evaluate, explain, describe, lint and its schema fragment — and is registered
+    there under its YAML keyword."""
+
+    keyword: ClassVar[str]
+
+    @abstractmethod
+    def evaluate(self, rule: "Rule", view: "CaseView") -> list["Instance"]:
+        """The obligation's instances on one case: facts only, never sentences."""
+
+    @abstractmethod
+    def labels(self) -> tuple[str, str]:
+        """(what starts it, what is expected), as a rule would say them; the first is empty where nothing
+        starts it but supervision."""
+
+    @abstractmethod
+    def durations(self) -> list[tuple[str, Duration]]:
+        """The durations the obligation is written with, by their YAML keyword (for lint)."""
+
+    @abstractmethod
+    def signature(self) -> tuple[object, ...]:
+        """What the obligation demands, without its figures: two rules with the same signature demand the same
+        thing of the same events (for lint)."""
+
+    @abstractmethod
+    def figures(self) -> dict[str, object]:
+        """The figures the obligation is written with (for lint and the generator)."""
+
+
+# --- rules ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why a rule exists: the citation, a link where one exists, and whether its figure is illustrative."""
+
+    citation: str
+    illustrative: bool
+    link: str | None = None
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The basis as JSON-ready data."""
+        out: dict[str, object] = {"citation": self.citation, "illustrative": self.illustrative}
+        if self.link:
+            out["link"] = self.link
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class Always(Condition):
+    """The condition of a rule that applies to every case."""
+
+    keyword: ClassVar[str] = "always"
+
+    def track(self, state: "CaseState") -> "Track":
+        from .track import Track
+
+        return Track.constant(True)
+
+    def describe(self) -> str:
+        return "every case"
+
+    def holds_in(self, world: Mapping[str, object]) -> bool:
+        return True
+
+
+ALWAYS = Always()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule: who it applies to, when it is in force, and its one obligation."""
+
+    id: str
+    title: str
+    area: str
+    stage: str
+    severity: str
+    basis: Basis
+    obligation: Obligation
+    applies_when: Condition = ALWAYS
+    # Figures that differ by RoSH level, written once (``by_rosh``) and compiled into one obligation per level,
+    # highest level first: ((level, obligation), ...). Empty for a rule with one set of figures.
+    by_rosh: tuple[tuple[str, Obligation], ...] = ()
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+    description: str = ""
+    source: str = field(default="", compare=False)  # where it is written does not change what it means
+    file: str = field(default="", compare=False)
+
+    @property
+    def line(self) -> int:
+        """The line of the rule file on which the rule starts."""
+        return int(self.source.rsplit(":", 1)[1]) if ":" in self.source else 0
+
+    @property
+    def condition(self) -> Condition:
+        """When the rule applies at all: ``applies_when``, and one of its RoSH levels if it has ``by_rosh``."""
+        if not self.by_rosh:
+            return self.applies_when
+        from .conditions import all_of, rosh_in
+
+        levels = rosh_in(level for level, _ in self.by_rosh)
+        return levels if isinstance(self.applies_when, Always) else all_of((self.applies_when, levels))
+
+    @property
+    def template(self) -> str:
+        """The obligation template's keyword: deadline, precedence, cadence, recurrence, before_end, response."""
+        return self.obligation.keyword
+
+    @property
+    def variants(self) -> tuple[tuple[str, Obligation], ...]:
+        """Each set of figures with the RoSH level it is for (one, for "", without by_rosh)."""
+        return self.by_rosh or (("", self.obligation),)
+
+    def in_force(self, day: dates.Day) -> bool:
+        """Whether the rule is in force on ``day``."""
+        return (self.in_force_from is None or self.in_force_from.toordinal() <= day) and (
+            self.in_force_until is None or day <= self.in_force_until.toordinal()
+        )
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The compiled, frozen rulebook: rules in id order, and where they came from."""
+
+    rules: tuple[Rule, ...]
+    sources: tuple[str, ...] = field(default=())
+    by_id: Mapping[str, Rule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.rules, key=lambda r: r.id))
+        object.__setattr__(self, "rules", ordered)
+        object.__setattr__(self, "by_id", MappingProxyType({r.id: r for r in ordered}))
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id (KeyError if there is none)."""
+        return self.by_id[rule_id]
+
+
+def registration_name(code: str) -> str:
+    """``domestic abuse perpetrator (ADVP)``."""
+    return f"{REGISTRATIONS.get(code, code)} ({code})"

@@ -1,0 +1,139 @@
+"""What every obligation template implements, stage by stage.
+
+A template is one class in one module of this package, registered in ``templates/__init__.py``. Its stages:
+
+* ``SCHEMA`` — its fragment of the rule schema (``rules.schema_build`` assembles the published schema from it);
+* ``compile`` — schema-valid YAML to the frozen obligation (semantic problems go to the compile context);
+* ``evaluate`` — the instances on one case, as facts (``Obligation.evaluate``);
+* ``explain`` / ``would_have_met`` — the sentence for an instance and what would have met the rule;
+* ``describe`` — the obligation in plain English for the rulebook (``ppcheck doc``);
+* ``lint`` — checks only this template can make; ``durations`` / ``signature`` / ``figures`` feed the
+  general ones.
+
+tests/test_templates.py proves every registered template implements every stage.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar, Mapping
+
+from ... import words
+from ...dates import human
+from ...timeline.model import Case
+from ..compiling import CompileContext
+from ..facts import Instance, State
+from ..rulebook import Matcher, Obligation, Path, Rule, Trigger
+
+
+@dataclass(frozen=True)
+class ExplainContext:
+    """What a sentence may mention beyond the instance: the case, and how far the timeline was read."""
+
+    case: Case
+    horizon: date
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A lint finding a template makes about one of its rules: a code from ``errors.CODES`` and a message."""
+
+    code: str
+    message: str
+
+
+class Template(Obligation):
+    """An obligation template: every stage of it in one class."""
+
+    #: Its fragment of the rule schema: the ``$defs`` entry under its keyword.
+    SCHEMA: ClassVar[Mapping[str, Any]]
+
+    @classmethod
+    @abstractmethod
+    def compile(cls, data: Mapping[str, Any], path: Path, ctx: CompileContext) -> "Template":
+        """The obligation from its schema-valid YAML; semantic problems are reported to ``ctx``."""
+
+    @abstractmethod
+    def explain(self, instance: Instance, ctx: ExplainContext) -> str:
+        """The sentence for an instance whose verdict needs no reason (compliant, late, missed, pending)."""
+
+    @abstractmethod
+    def would_have_met(self, instance: Instance) -> str:
+        """For a late or missed instance: what would have met the rule."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """The obligation as one sentence for the rulebook."""
+
+    @abstractmethod
+    def lint(self, rule: Rule) -> list[Finding]:
+        """Problems only this template can see in a rule that loads (empty if there are none)."""
+
+
+# --- phrases the templates share ------------------------------------------------------------------------------
+
+
+def cite(instance: Instance) -> str:
+    """The evidence as ``Thu 18 Jan 2024 (E05), ...``."""
+    return ", ".join(f"{human(e.date)} ({e.event_id})" for e in instance.evidence)
+
+
+def overdue(i: Instance) -> str:
+    """``3 working days overdue``, or that supervision ended on the due date."""
+    return "supervision ended on its due date" if i.days == 0 else f"{words.days(i.days or 0, i.working)} overdue"
+
+
+def left(i: Instance) -> str:
+    """``5 days left``, or ``due today``."""
+    return "due today" if i.days == 0 else f"{words.days(i.days or 0, i.working)} left"
+
+
+def paused(pause_in_custody: bool) -> str:
+    """What a rule says of custody, for the rulebook."""
+    return " (time in custody does not count)" if pause_in_custody else ""
+
+
+def zero_length(ctx: CompileContext, path: Path, what: str, message: str, days: int) -> None:
+    """Report a window of 0 days, which can never be met or never ends."""
+    if days == 0:
+        ctx.problem(path + (what,), "rule-impossible-window", message)
+
+
+def counterfactual(expected: str, i: Instance, opens_early: bool) -> str:
+    """What would have met the rule: the expected event by the due date, or within a window stated whole."""
+    if opens_early:
+        return f"{words.capital(expected)} between {human(i.window_from)} and {human(i.due)} would have met this rule."  # type: ignore[arg-type]
+    return f"{words.capital(expected)} by {human(i.due)} would have met this rule."  # type: ignore[arg-type]
+
+
+def trigger_signature(trigger: "Trigger") -> tuple[object, ...]:
+    """A trigger's part of a signature: what it matches and which occurrences count."""
+    return (*trigger.matcher.signature(), trigger.occurrence, trigger.nth)
+
+
+def self_satisfying(trigger: "Trigger", expected: "Matcher", strictly_before: bool = False) -> list[Finding]:
+    """A rule whose trigger event is itself an expected event is met by the trigger, every time: never failed."""
+    t, e = trigger.matcher, expected
+    if strictly_before or not set(t.types) <= set(e.types):
+        return []
+    constraints = dict(t.where)
+    if all(name in constraints and constraints[name] <= allowed for name, allowed in e.where):
+        return [Finding("lint-always-met", f"every {words.bare(t.describe())} is itself {e.describe()}, so the "
+                                           f"trigger meets the rule on its own day and it can never fail")]
+    return []
+
+
+def chain_sentence(expected: str, i: Instance) -> str:
+    """The sentence of one link of a clock (a cadence gap or a recurrence)."""
+    Expected = words.capital(expected)
+    due = human(i.due)  # type: ignore[arg-type]
+    if i.state == State.COMPLIANT:
+        return f"{Expected} was recorded on {cite(i)}; it was due by {due}."
+    if i.state == State.LATE:
+        return f"{Expected} was recorded on {cite(i)}, {words.days(i.days or 0, i.working)} after it was due on {due}."
+    if i.state == State.MISSED:
+        return f"{Expected} was due by {due} (counting from {human(i.window_from)}) and has not been recorded: " \
+               f"{overdue(i)}."  # type: ignore[arg-type]
+    return f"{Expected} is due by {due}: {left(i)}."

@@ -1,0 +1,132 @@
+"""``cadence``: while the rule applies, at least N qualifying events in every window of W days, and/or no gap
+longer than G days.
+
+Windows are consecutive (not rolling), from the first day of each period in which the rule applies; a last
+window cut short by the period's end needs ``floor(N x length / W)`` events and is not listed when that is 0.
+A gap clock runs from the period's first day; each event restarts it; nothing falls due after the period ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
+
+from ... import words
+from ...dates import Day, human
+from .. import mechanics
+from ..compiling import CompileContext
+from ..facts import Instance, Kind, State
+from ..rulebook import Duration, Matcher, Path, Rule
+from ..view import CaseView
+from .base import ExplainContext, Finding, Template, chain_sentence, cite, counterfactual, left, paused, zero_length
+
+_BY_ROSH_COUNT = {
+    "type": "object", "additionalProperties": False, "required": ["by_rosh"],
+    "properties": {"by_rosh": {
+        "type": "object", "additionalProperties": False, "minProperties": 1,
+        "properties": {level: {"$ref": "#/$defs/count"} for level in ("low", "medium", "high", "very_high")},
+        "description": "A different count for each RoSH level. The rule applies only at the levels listed; every "
+                       "by_rosh table in a rule must list the same levels. Where RoSH is not yet known, the figures "
+                       "for the highest level listed are used to decide whether anything would have been missed."}},
+    "examples": [{"by_rosh": {"very_high": 4, "high": 2, "medium": 1}}],
+}
+
+
+@dataclass(frozen=True)
+class Cadence(Template):
+    """While the rule applies: at least ``at_least`` events in every ``per`` window, and/or no gap over ``max_gap``."""
+
+    qualifying: Matcher
+    at_least: int | None = None
+    per: Duration | None = None
+    max_gap: Duration | None = None
+    pause_in_custody: bool = False
+
+    keyword: ClassVar[str] = "cadence"
+    SCHEMA: ClassVar[Mapping[str, Any]] = {
+        "type": "object", "additionalProperties": False, "required": ["qualifying"],
+        "anyOf": [{"required": ["at_least", "per"]}, {"required": ["max_gap"]}],
+        "description": "While the rule applies: at least N qualifying events in every window of W days "
+                       "(consecutive windows from the start of each period), and/or no gap longer than G days "
+                       "between them.",
+        "examples": [{"qualifying": {"event": "appointment", "where": {"outcome": "attended"}}, "at_least": 1,
+                      "per": {"weeks": 1}}],
+        "properties": {
+            "qualifying": {"$ref": "#/$defs/matcher"},
+            "at_least": {"oneOf": [{"$ref": "#/$defs/count"}, _BY_ROSH_COUNT],
+                         "description": "How many qualifying events each window needs. Or a by_rosh table of counts."},
+            "per": {"$ref": "#/$defs/calendar_duration", "description": "The window length."},
+            "max_gap": {"$ref": "#/$defs/calendar_duration",
+                        "description": "The longest allowed time from the start of the period to the first event, "
+                                       "and between events."},
+            "pause_in_custody": {"type": "boolean", "description": "Periods in custody are not checked."},
+        },
+        "dependentRequired": {"at_least": ["per"], "per": ["at_least"]},
+    }
+
+    @classmethod
+    def compile(cls, data: Mapping[str, Any], path: Path, ctx: CompileContext) -> "Cadence":
+        per = ctx.duration(data["per"], path + ("per",)) if "per" in data else None
+        max_gap = ctx.duration(data["max_gap"], path + ("max_gap",)) if "max_gap" in data else None
+        if per is not None:
+            zero_length(ctx, path, "per", "a window of 0 days can never hold an event", per.days)
+        if max_gap is not None:
+            zero_length(ctx, path, "max_gap", "a maximum gap of 0 days would need an event every day with none "
+                                              "between", max_gap.days)
+        return cls(ctx.matcher(data["qualifying"], path + ("qualifying",)), data.get("at_least"), per, max_gap,
+                   data.get("pause_in_custody", False))
+
+    def evaluate(self, rule: Rule, view: CaseView) -> list[Instance]:
+        matched = view.events(self.qualifying)
+
+        def each(start: Day, end: Day) -> list[Instance]:
+            out = []
+            if self.at_least is not None and self.per is not None:
+                out += mechanics.windows(view, matched, start, end, self.at_least, self.per)
+            if self.max_gap is not None:
+                out += mechanics.chain(view, matched, start, end, self.max_gap, self.max_gap, Kind.GAP)
+            return out
+
+        return mechanics.over_periods(rule, view, self.pause_in_custody, each)
+
+    def labels(self) -> tuple[str, str]:
+        return "", self.qualifying.describe()
+
+    def durations(self) -> list[tuple[str, Duration]]:
+        return [(name, d) for name, d in (("per", self.per), ("max_gap", self.max_gap)) if d is not None]
+
+    def signature(self) -> tuple[object, ...]:
+        return (self.keyword, *self.qualifying.signature())
+
+    def figures(self) -> dict[str, object]:
+        return {**dict(self.durations()), "at_least": self.at_least}
+
+    def explain(self, i: Instance, ctx: ExplainContext) -> str:
+        expected = self.qualifying.describe()
+        if i.kind != Kind.WINDOW:
+            return chain_sentence(expected, i)
+        span = f"Between {human(i.window_from)} and {human(i.window_to)}"  # type: ignore[arg-type]
+        seen = f"{i.count} recorded ({cite(i)})" if i.count else "0 recorded"
+        what = f"{i.required} needed ({words.bare(expected)})"
+        if i.state == State.PENDING:
+            return f"{span}: {seen} so far, {what}; {left(i)}."
+        return f"{span}: {seen}, {what}."
+
+    def would_have_met(self, i: Instance) -> str:
+        expected = words.capital(self.qualifying.describe())
+        if i.kind == Kind.WINDOW:
+            times = "" if i.required == 1 else f"{i.required} times "
+            return f"{expected} {times}between {human(i.window_from)} and {human(i.window_to)} would have met " \
+                   f"this rule."  # type: ignore[arg-type]
+        return counterfactual(expected, i, False)
+
+    def describe(self) -> str:
+        parts = []
+        if self.at_least is not None and self.per is not None:
+            parts.append(f"at least {self.at_least} in every {self.per.span()}, each {self.qualifying.describe()}")
+        if self.max_gap is not None:
+            parts.append(f"never more than {self.max_gap.span()} without {self.qualifying.describe()}")
+        return words.capital("; and ".join(parts)) + paused(self.pause_in_custody) + "."
+
+    def lint(self, rule: Rule) -> list[Finding]:
+        return []  # nothing only a cadence can get wrong beyond what loading refuses (0-day windows and gaps)

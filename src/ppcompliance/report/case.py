@@ -1,0 +1,296 @@
+"""Rendering one case's report: the full JSON document and the compact record (schemas/verdicts.schema.json),
+and the terminal report.
+
+Pure: these functions return text or data; only the CLI prints.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from .. import words
+from ..dates import human
+from ..engine.facts import FAILING, STATES, CaseReport, Evidence, Instance, RuleVerdict, State, worst
+from ..engine.rulebook import Rule, Rulebook
+from ..explain import Explanation, explain
+from ..explain.sentences import InstanceText, RuleText
+from ..timeline.model import Case
+from ..vocabulary import PRACTICE_AREAS, STAGES
+
+FORMAT = "ppcompliance.verdicts/1"
+COMPACT_FORMAT = "ppcompliance.verdicts.compact/1"
+_DAYS_KEY = {State.LATE: "days_late", State.MISSED: "days_overdue", State.PENDING: "days_left"}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _evidence(e: Evidence) -> dict[str, str]:
+    return {"event_id": e.event_id, "type": e.type, "date": e.date.isoformat()}
+
+
+def _window(i: Instance) -> dict[str, str | None] | None:
+    if i.window_from and i.window_from != date.min and i.window_to:
+        return {"from": _iso(i.window_from), "to": _iso(i.window_to)}
+    if i.window_to:
+        return {"from": None, "to": _iso(i.window_to)}
+    return None
+
+
+def _instance(i: Instance, text: InstanceText) -> dict[str, Any]:
+    out: dict[str, Any] = {"verdict": i.state.value, "kind": i.kind.value}
+    window = _window(i)
+    if window is not None:
+        out["window"] = window
+    if i.due:
+        out["due"] = _iso(i.due)
+    if i.trigger:
+        out["trigger"] = _evidence(i.trigger)
+    out["evidence"] = [_evidence(e) for e in i.evidence]
+    if i.days is not None:
+        out[_DAYS_KEY[i.if_applies or i.state]] = i.days
+        out["day_unit"] = "working_days" if i.working else "days"
+    if i.required is not None:
+        out["count"], out["required"] = i.count, i.required
+    if i.reason:
+        out["reason"] = i.reason.value
+    if i.if_applies:
+        out["if_applies"] = i.if_applies.value
+    if i.paused_days:
+        out["paused_days"] = i.paused_days
+    out["sentence"] = text.sentence
+    if text.would_have_met:
+        out["would_have_met"] = text.would_have_met
+    return out
+
+
+def _rule(rule: Rule, v: RuleVerdict, text: RuleText) -> dict[str, Any]:
+    deciding = v.deciding
+    out: dict[str, Any] = {
+        "rule_id": rule.id,
+        "title": rule.title,
+        "area": rule.area,
+        "stage": rule.stage,
+        "severity": rule.severity,
+        "template": rule.template,
+        "verdict": v.state.value,
+        "sentence": text.sentence,
+    }
+    if text.would_have_met:
+        out["would_have_met"] = text.would_have_met
+    if deciding is not None and deciding.due:
+        out["due"] = _iso(deciding.due)
+    if v.next_due:
+        out["next_due"] = _iso(v.next_due)
+    if text.not_checked:
+        out["not_checked"] = text.not_checked
+    out["evidence"] = [_evidence(e) for e in (deciding.evidence if deciding else ())]
+    out["basis"] = rule.basis.as_dict()
+    out["source"] = rule.source
+    out["instances"] = [_instance(i, t) for i, t in zip(v.instances, text.instances)]
+    return out
+
+
+def _counts(counts: dict[State, int]) -> dict[str, int]:
+    return {state.value: n for state, n in counts.items()}
+
+
+def areas(report: CaseReport, rulebook: Rulebook) -> list[dict[str, Any]]:
+    """The report rolled up per practice area: each area's verdict and its rules' counts."""
+    out = []
+    for area, title in PRACTICE_AREAS.items():
+        ids = {r.id for r in rulebook.rules if r.area == area}
+        if not ids:
+            continue
+        states = [v.state for v in report.verdicts if v.rule_id in ids]
+        out.append({"area": area, "title": title, "verdict": worst(states).value,
+                    "counts": _counts(report.counts(ids))})
+    return out
+
+
+def _case(case: Case) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "supervision_type": case.supervision_type,
+        "start_date": case.start_date.isoformat(),
+        "expected_end_date": case.expected_end_date.isoformat(),
+    }
+    if case.end_date:
+        out["end_date"] = case.end_date.isoformat()
+    out["units"] = dict(sorted(case.units.items()))
+    return out
+
+
+def report_to_dict(report: CaseReport, rulebook: Rulebook, explanation: Explanation | None = None) -> dict[str, Any]:
+    """The report as JSON-ready data, in the shape of schemas/verdicts.schema.json (every instance, with its
+    sentences)."""
+    said = explanation or explain(rulebook, report)
+    rules = rulebook.by_id
+    return {
+        "format": FORMAT,
+        "case_id": report.case_id,
+        "as_of": report.as_of.isoformat(),
+        "case": _case(report.case),
+        "verdict": report.state.value,
+        "counts": _counts(report.counts()),
+        "areas": areas(report, rulebook),
+        "rules": [_rule(rules[v.rule_id], v, said.rules[v.rule_id]) for v in report.verdicts],
+        "next_actions": [
+            {"rule_id": a.rule_id, "due": a.due.isoformat(), "days_left": a.days_left,
+             "day_unit": "working_days" if a.working else "days", "action": text}
+            for a, text in zip(report.next_actions, said.actions)
+        ],
+    }
+
+
+def report_to_json(report: CaseReport, rulebook: Rulebook) -> str:
+    """The report as a JSON document (stable key order and formatting, so byte-identical across runs)."""
+    return json.dumps(report_to_dict(report, rulebook), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- the compact record ---------------------------------------------------------------------------------------
+
+
+def _compact_instance(i: Instance) -> dict[str, Any]:
+    out: dict[str, Any] = {"verdict": i.state.value, "kind": i.kind.value}
+    if i.due:
+        out["due"] = i.due.isoformat()
+    if i.trigger:
+        out["trigger"] = i.trigger.event_id
+    if i.evidence:
+        out["evidence"] = [e.event_id for e in i.evidence]
+    if i.days is not None:
+        out[_DAYS_KEY[i.if_applies or i.state]] = i.days
+        if i.working:
+            out["day_unit"] = "working_days"
+    if i.required is not None:
+        out["count"], out["required"] = i.count, i.required
+    if i.reason:
+        out["reason"] = i.reason.value
+    if i.if_applies:
+        out["if_applies"] = i.if_applies.value
+    return out
+
+
+def compact_record(report: CaseReport) -> dict[str, Any]:
+    """The record an analyst loads: per rule its verdict, how many instances had each verdict, the next due
+    date and the failing instances only — no compliant windows, no sentences (``--detail compact``)."""
+    rules = []
+    for v in report.verdicts:
+        counts = {s.value: n for s, n in v.counts().items() if n}
+        entry: dict[str, Any] = {"rule_id": v.rule_id, "verdict": v.state.value, "counts": counts}
+        if v.next_due:
+            entry["next_due"] = v.next_due.isoformat()
+        failing = [_compact_instance(i) for i in v.instances if i.state in FAILING]
+        if failing:
+            entry["failing"] = failing
+        rules.append(entry)
+    case = report.case
+    return {
+        "format": COMPACT_FORMAT,
+        "case_id": report.case_id,
+        "as_of": report.as_of.isoformat(),
+        "case": _case(case),
+        "verdict": report.state.value,
+        "counts": _counts(report.counts()),
+        "rules": rules,
+    }
+
+
+# --- terminal ---------------------------------------------------------------------------------------------
+
+MARKS = {
+    State.MISSED: ("MISSED", "bold red"),
+    State.LATE: ("LATE", "yellow"),
+    State.UNKNOWN: ("UNKNOWN", "magenta"),
+    State.PENDING: ("PENDING", "cyan"),
+    State.COMPLIANT: ("OK", "green"),
+    State.NOT_APPLICABLE: ("N/A", "dim"),
+}
+EXTRA_SHOWN = 5  # failing checks listed under a rule beyond its deciding one, unless --verbose
+
+
+def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False) -> Any:
+    """The report as rich renderables for a terminal: header, per-area rules, and the next actions."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    said = explain(rulebook, report)
+    parts: list[Any] = []
+    counts = report.counts()
+    label, style = MARKS[report.state]
+    header = Text()
+    header.append(f"Case {report.case_id}", style="bold")
+    header.append(f"  as of {human(report.as_of)}  ")
+    header.append(label, style=style)
+    parts.append(header)
+    case = report.case
+    facts = f"  {words.capital(words.describe_type(case.supervision_type))} from {human(case.start_date)} "
+    facts += f"to {human(case.end_date)} (ended)" if case.end_date else f"to {human(case.expected_end_date)} (expected)"
+    if case.units:
+        names = {"region": "region", "pdu": "PDU", "team": "team"}
+        facts += "; " + ", ".join(f"{names.get(k, k)} {v}" for k, v in case.units.items())
+    parts.append(Text(facts))
+    parts.append(Text("  " + ", ".join(f"{n} {MARKS[s][0].lower() if s != State.COMPLIANT else 'compliant'}"
+                                        for s, n in counts.items() if n)))
+    rules = rulebook.by_id
+    for area in areas(report, rulebook):
+        parts.append(Text(""))
+        title = Text()
+        area_label, area_style = MARKS[State(area["verdict"])]
+        title.append(area["title"], style="bold underline")
+        title.append(f"  {area_label}", style=area_style)
+        parts.append(title)
+        table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
+        table.add_column(width=8, no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1)
+        for v in report.verdicts:
+            rule = rules[v.rule_id]
+            if rule.area != area["area"]:
+                continue
+            text = said.rules[v.rule_id]
+            mark, mstyle = MARKS[v.state]
+            body = Text()
+            body.append(rule.title, style="bold")
+            body.append(f"  [{STAGES[rule.stage].lower()}; {rule.severity} severity]", style="dim")
+            body.append("\n" + text.sentence)
+            if text.would_have_met:
+                body.append("\n" + text.would_have_met, style="italic")
+            if verbose or v.state in FAILING:
+                decider = v.deciding
+                extra = [t for i, t in zip(v.instances, text.instances) if i.state in FAILING and i is not decider]
+                shown = extra if verbose else extra[:EXTRA_SHOWN]
+                for i, t in zip([i for i in v.instances if i.state in FAILING and i is not decider], shown):
+                    body.append(f"\n  - {MARKS[i.state][0]}: {t.sentence}", style="dim")
+                if len(extra) > len(shown):
+                    body.append(f"\n  - ... and {len(extra) - len(shown)} more (see --verbose or --format json)",
+                                style="dim")
+            if text.not_checked:
+                body.append(f"\n{text.not_checked}", style="dim")
+            basis = rule.basis.citation + (" (illustrative figure)" if rule.basis.illustrative else "")
+            body.append(f"\nBasis: {basis}", style="dim")
+            table.add_row(Text(mark, style=mstyle), Text(rule.id, style="dim"), body)
+        parts.append(table)
+    parts.append(Text(""))
+    if report.next_actions:
+        parts.append(Text("Next actions due", style="bold underline"))
+        table = Table(show_header=True, box=None, padding=(0, 1))
+        table.add_column("Due by", no_wrap=True)
+        table.add_column("Left", no_wrap=True, justify="right")
+        table.add_column("Rule", no_wrap=True, style="dim")
+        table.add_column("Action")
+        for a, action in zip(report.next_actions, said.actions):
+            left = "today" if a.days_left == 0 else words.days(a.days_left, a.working)
+            table.add_row(human(a.due), left, a.rule_id, action)
+        parts.append(table)
+    else:
+        parts.append(Text("No actions pending.", style="dim"))
+    return Group(*parts)
+
+
+__all__ = ["FORMAT", "COMPACT_FORMAT", "STATES", "areas", "compact_record", "report_to_dict", "report_to_json",
+           "report_to_rich"]

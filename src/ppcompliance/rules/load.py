@@ -1,0 +1,163 @@
+"""Loading rules: YAML files -> validated against the published schema -> compiled -> a frozen Rulebook.
+
+All problems in all files are collected and reported together, sorted by file and line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .. import errors
+from .._resources import default_rules_dir
+from ..engine.rulebook import Rule, Rulebook
+from ..errors import Diagnostic, RuleError
+from ..schemas import located_problems
+from . import yaml as _yaml
+from .compile import compile_rules
+
+MAX_RULE_FILE_BYTES = 1024 * 1024
+_SUFFIXES = (".yaml", ".yml")
+
+
+def rule_files(path: str | os.PathLike) -> list[Path]:
+    """The rule files a path names: the file itself, or a folder's *.yaml / *.yml files (recursively, sorted;
+    hidden folders and ``*.tests.yaml`` rule-test files are not rules)."""
+    root = Path(path)
+    if root.is_file():
+        return [root]
+    if root.is_dir():
+        return sorted(p for p in root.rglob("*") if p.suffix in _SUFFIXES and p.is_file()
+                      and not p.name.endswith(".tests.yaml")  # rule tests sit beside the rules
+                      and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return []
+
+
+def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
+    """Load and compile the rulebook at ``path`` (a folder or one file; default: the bundled rulebook).
+
+    Raises RuleError with every problem found, each with file:line:column and a stable code.
+    """
+    root = Path(path) if path is not None else default_rules_dir()
+    files = rule_files(root)
+    if not files:
+        why = "no such file or folder" if not root.exists() else "no .yaml rule files in it"
+        raise RuleError([Diagnostic(str(root), code="rules-not-found", message=why)])
+    problems: list[Diagnostic] = []
+    rules = []
+    first_seen: dict[str, str] = {}
+    for file in files:
+        # Rules name their origin relative to the rulebook's folder, so reports do not depend on where it is.
+        name = file.relative_to(root).as_posix() if root.is_dir() else file.name
+        found, file_problems = _load_file(file, name)
+        problems += file_problems
+        for rule in found:
+            if rule.id in first_seen and first_seen[rule.id].split(":")[0] == name:
+                continue  # a duplicate within one file is reported by parse_rules
+            if rule.id in first_seen:
+                line = rule.source.rsplit(":", 1)[1]
+                problems.append(Diagnostic(str(file), int(line), 1, code="rule-duplicate-id",
+                                           message=f"rule id {rule.id!r} is already used at {first_seen[rule.id]}"))
+                continue
+            first_seen[rule.id] = rule.source
+            rules.append(rule)
+    if problems:
+        raise RuleError(problems)
+    return Rulebook(tuple(rules), tuple(str(f) for f in files))
+
+
+def _load_file(file: Path, name: str) -> tuple[list, list[Diagnostic]]:
+    source = str(file)
+    try:
+        if file.stat().st_size > MAX_RULE_FILE_BYTES:
+            return [], [Diagnostic(source, code="rule-too-large",
+                                   message=f"larger than {MAX_RULE_FILE_BYTES} bytes")]
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [Diagnostic(source, code="rule-unreadable", message=f"not UTF-8 text (byte {exc.start})")]
+    except OSError as exc:
+        return [], [Diagnostic(source, code="rule-unreadable", message=exc.strerror or str(exc))]
+    return parse_rules(text, source, name)
+
+
+def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> tuple[list, list[Diagnostic]]:
+    """Parse, validate and compile one rule file's text: (rules, problems).
+
+    ``source`` names the file in diagnostics; ``name`` (default: the same) in each rule's ``source``.
+    """
+    located, problems = _yaml.load(text, source)
+    if located is None:
+        if problems and problems[0].code == "rule-yaml-syntax":
+            return _recover(text, source, name, problems)
+        return [], problems
+    if "\t" in text:
+        line = text[: text.index("\t")].count("\n") + 1
+        problems.append(Diagnostic(source, line, 1, code="rule-yaml-syntax",
+                                   message="a tab character: indent rule files with spaces"))
+    schema_problems, bad_paths = located_problems("rules", located, source)
+    problems += schema_problems
+    problems += _duplicate_ids(located, source)
+    # Rules the schema rejected are not compiled; the others are, so their problems are reported too.
+    broken = {p[1] for p in bad_paths if len(p) >= 2 and p[0] == "rules"}
+    if any(len(p) < 2 or p[0] != "rules" for p in bad_paths):
+        return [], problems
+
+    def source_of(path: tuple) -> str:
+        return f"{name or source}:{located.locate(path)[0]}"
+
+    rules, semantic = compile_rules(located.data, source_of, skip=broken, file=source)
+    for path, code, text_ in semantic:
+        line, column = located.locate_key(path) if code == "rule-unknown-field" else located.locate(path)
+        problems.append(Diagnostic(source, line, column, code=code, message=text_))
+    return rules, sorted(problems, key=Diagnostic.sort_key)
+
+
+def _duplicate_ids(located: _yaml.LocatedYaml, source: str) -> list[Diagnostic]:
+    """Rule ids used twice in one file, found in the raw data so that broken rules are counted too."""
+    items = located.data.get("rules") if isinstance(located.data, dict) else None
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        rule_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        line, column = located.locate(("rules", i, "id"))
+        if rule_id in seen:
+            out.append(Diagnostic(source, line, column, code="rule-duplicate-id",
+                                  message=f"rule id {rule_id!r} is already used on line {seen[rule_id]}"))
+        seen.setdefault(rule_id, line)
+    return out
+
+
+_ITEM = re.compile(r"^( *)- ")
+
+
+def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic]) -> tuple[list, list[Diagnostic]]:
+    """After a YAML syntax error, check each rule on its own so that one typo does not hide other problems.
+
+    Each rule (a list item under ``rules:``) is parsed alone, padded with blank lines so that line numbers stay
+    those of the file. The rules that parse are validated and compiled as usual.
+    """
+    lines = text.splitlines(keepends=True)
+    header = next((i for i, line in enumerate(lines) if line.rstrip() == "rules:"), None)
+    if header is None:
+        return [], problems
+    starts = []
+    indent = None
+    for i in range(header + 1, len(lines)):
+        match = _ITEM.match(lines[i])
+        if match and (indent is None or len(match.group(1)) == indent):
+            indent = len(match.group(1))
+            starts.append(i)
+    if len(starts) < 2:
+        return [], problems
+    rules, found = [], []
+    for start, end in zip(starts, starts[1:] + [len(lines)]):
+        chunk = "rules:\n" + "\n" * (start - 1) + "".join(lines[start:end])
+        chunk_rules, chunk_problems = parse_rules(chunk, source, name) if "\t" not in chunk else ([], [])
+        rules += chunk_rules
+        found += chunk_problems
+    if not any(p.code == "rule-yaml-syntax" for p in found):
+        found += problems
+    return rules, found

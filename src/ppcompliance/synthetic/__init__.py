@@ -1,0 +1,1 @@
+"""Synthetic caseloads for demos, tests and benchmarks (no real personal data)."""
