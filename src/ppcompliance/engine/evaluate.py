@@ -6,11 +6,9 @@ always gives the same report, and explanations are made later by ``ppcompliance.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
 from ..timeline.model import Timeline
-from .conditions import all_of, rosh_in
 from .facts import Action, CaseReport, Instance, Kind, Reason, RuleVerdict, State, UNKNOWN_REASONS, worst
 from .rulebook import Rule, Rulebook
 from .view import CaseView
@@ -43,7 +41,8 @@ def _check_arguments(rulebook: object, timeline: object, as_of: object) -> None:
 
 def rule_verdict(rule: Rule, view: CaseView) -> RuleVerdict:
     """One rule's verdict on the case in ``view``."""
-    instances = tuple(_with_unknowns(rule, view, i) for i in _instances(rule, view) or [_nothing_due(rule, view)])
+    instances = tuple(_with_unknowns(rule, view, i) if i.reason in UNKNOWN_REASONS else i
+                      for i in _instances(rule, view) or [_nothing_due(rule, view)])
     state = worst(i.state for i in instances)
     pending = [i.due for i in instances if i.state == State.PENDING and i.due is not None]
     return RuleVerdict(rule.id, state, instances, min(pending) if pending else None)
@@ -60,10 +59,8 @@ def _instances(rule: Rule, view: CaseView) -> list[Instance]:
     # unless no level applied at all.
     found: list[Instance] = []
     silent: list[Instance] = []
-    for n, (level, obligation) in enumerate(rule.by_rosh):
-        variant = replace(rule, applies_when=all_of((rule.applies_when, rosh_in((level,)))), obligation=obligation,
-                          by_rosh=())
-        for i in obligation.evaluate(variant, view):
+    for n, (level, variant) in enumerate(rule.levels):
+        for i in variant.obligation.evaluate(variant, view):
             if i.reason in UNKNOWN_REASONS and n > 0:
                 continue
             (silent if i.reason in _SILENT else found).append(i.revise(level=level))

@@ -7,12 +7,13 @@ only where someone reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Iterable, Sequence
 
-from ..timeline.model import Case
+import msgspec
+
+from ..timeline.model import Case, Event
 
 
 class State(str, Enum):
@@ -84,17 +85,14 @@ class Kind(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """An event cited as evidence."""
+# Facts are msgspec structs: a case makes hundreds of instances, and a struct is made (or revised) about ten
+# times faster than a dataclass. They hold no cycles, so the garbage collector need not track them.
 
-    event_id: str
-    type: str
-    date: date
+#: An event cited as evidence: the event itself (its ``event_id``, ``type``, ``date`` and fields).
+Evidence = Event
 
 
-@dataclass(frozen=True, slots=True)
-class Instance:
+class Instance(msgspec.Struct, frozen=True, gc=False):
     """One obligation instance: a trigger, a window or a gap, with its own verdict.
 
     ``days`` is days late (late), overdue (missed) or left (pending), in calendar or working days
@@ -122,17 +120,12 @@ class Instance:
 
     def revise(self, **changes: object) -> "Instance":
         """A copy with some fields changed."""
-        values = {name: getattr(self, name) for name in _INSTANCE_FIELDS}
-        values.update(changes)
-        return Instance(**values)  # type: ignore[arg-type]
+        return msgspec.structs.replace(self, **changes)
 
     @property
     def anchor(self) -> date | None:
         """The day on which the instance's applicability is judged: its trigger's, else its window's first."""
         return self.trigger.date if self.trigger else self.window_from
-
-
-_INSTANCE_FIELDS = tuple(Instance.__dataclass_fields__)
 
 
 def deciding(instances: Sequence[Instance], state: State) -> Instance | None:
@@ -144,8 +137,7 @@ def deciding(instances: Sequence[Instance], state: State) -> Instance | None:
     return matching[-1] if state == State.COMPLIANT else matching[0]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleVerdict:
+class RuleVerdict(msgspec.Struct, frozen=True, gc=False):
     """A rule's verdict on one case: the worst of its instances, which are kept for the explanation."""
 
     rule_id: str
@@ -166,8 +158,7 @@ class RuleVerdict:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(msgspec.Struct, frozen=True, gc=False):
     """Something due next on a case: which rule, which instance, by when, and how many days are left."""
 
     rule_id: str
@@ -177,14 +168,13 @@ class Action:
     instance: Instance
 
 
-@dataclass(frozen=True)
-class CaseReport:
+class CaseReport(msgspec.Struct, frozen=True):
     """Every rule's verdict on one case as of a date, and the next actions (pending, soonest first)."""
 
     case: Case
     as_of: date
     verdicts: tuple[RuleVerdict, ...]
-    next_actions: tuple[Action, ...] = field(default=())
+    next_actions: tuple[Action, ...] = ()
 
     @property
     def case_id(self) -> str:

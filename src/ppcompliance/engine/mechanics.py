@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 from .. import dates
 from ..dates import Day
 from ..timeline.model import Event
-from .facts import Evidence, Instance, Kind, Reason, State
+from .facts import Instance, Kind, Reason, State
 from .rulebook import Duration, Rule, Trigger
 from .track import Period
 from .view import CaseView, Matched
@@ -19,11 +19,6 @@ from .view import CaseView, Matched
 _FAR: Day = date.max.toordinal() - 400
 ANY_TIME: Day = date.min.toordinal()  # the opening of a window with no look-back limit: "any time before"
 _fromordinal = date.fromordinal
-
-
-def evidence(event: Event) -> Evidence:
-    """An event as cited evidence."""
-    return Evidence(event.id, event.type_name, event.date)
 
 
 def day_of(day: Day) -> date:
@@ -37,13 +32,13 @@ def check(view: CaseView, kind: Kind, candidates: Matched, start: Day, due: Day,
 
     ``stop``: the last day the obligation ran (a period's end); days overdue are not counted beyond it.
     """
-    cited = evidence(trigger) if trigger is not None else None
+    cited = trigger
     i = candidates.first_from(start)
     window_to = _fromordinal(due)
     window_from = _fromordinal(start)
     if i < len(candidates.days):
         done = candidates.days[i]
-        found = (evidence(candidates.events[i]),)
+        found = (candidates.events[i],)
         if done <= due:
             return Instance(State.COMPLIANT, kind, window_from, window_to, window_to, cited, found, working=working)
         return Instance(State.LATE, kind, window_from, window_to, window_to, cited, found,
@@ -82,20 +77,25 @@ def triggers(trigger: Trigger, view: CaseView) -> list[tuple[Day, Event]]:
     return found[:1] if trigger.occurrence == "first" else found
 
 
-def not_applicable_on(rule: Rule, view: CaseView, day: Day, trigger: Event | None = None) -> Instance | None:
-    """An instance saying why the rule does not apply on ``day``; None if it applies or that is unknown."""
+def not_applicable_on(rule: Rule, view: CaseView, day: Day, trigger: Event | None = None,
+                      holds: object = ...) -> Instance | None:
+    """An instance saying why the rule does not apply on ``day``; None if it applies or that is unknown.
+
+    ``holds``: the rule's condition on that day, if the caller has it already.
+    """
     kind = Kind.TRIGGER if trigger is not None else Kind.END
     if not rule.in_force(day):
         return _not_applicable(kind, day, trigger, Reason.NOT_IN_FORCE)
-    if view.state.condition(rule.applies_when).at(day) is False:
+    if holds is ...:
+        holds = view.state.condition(rule.applies_when).at(day)
+    if holds is False:
         return _not_applicable(kind, day, trigger, Reason.CONDITION)
     return None
 
 
 def _not_applicable(kind: Kind, day: Day, trigger: Event | None, reason: Reason) -> Instance:
     on = _fromordinal(day)
-    return Instance(State.NOT_APPLICABLE, kind, on, on, trigger=evidence(trigger) if trigger is not None else None,
-                    reason=reason)
+    return Instance(State.NOT_APPLICABLE, kind, on, on, trigger=trigger, reason=reason)
 
 
 def known_on(rule: Rule, view: CaseView, day: Day) -> bool:
@@ -119,10 +119,14 @@ def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matched, wit
     """A deadline per trigger: the expected event within ``within`` (or up to ``look_back`` before it)."""
     out = []
     paused = view.state.custody_periods if pause_in_custody else None
+    applies = view.state.condition(rule.applies_when)
     for day, event in triggers(trigger, view):
-        skip = not_applicable_on(rule, view, day, event)
+        holds = applies.at(day)
+        skip = not_applicable_on(rule, view, day, event, holds)
         if skip is not None:
             out.append(skip)
+            continue
+        if holds is None and not rule.judges_unknown:
             continue
         due = within.after(day, paused)
         start = look_back.before(day) if look_back else day
@@ -130,7 +134,7 @@ def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matched, wit
         if paused:
             stopped = days_inside(day + 1, due, paused)
             found = found.revise(paused_days=stopped) if stopped else found
-        out.append(found if known_on(rule, view, day) else if_applies(found))
+        out.append(found if holds is not None else if_applies(found))
     return out
 
 
@@ -177,7 +181,7 @@ def over_periods(rule: Rule, view: CaseView, pause_in_custody: bool,
     out = [instance for a, b in holds if a <= view.as_of for instance in each(a, b)]
     # Where applicability is unknown, the obligation is checked as if the rule applied: what would be late or
     # missed is `unknown` (the timeline must say more); otherwise the period is listed as not checked.
-    for a, b in unknown:
+    for a, b in unknown if rule.judges_unknown else ():
         if a > view.as_of:
             continue
         supposed = [if_applies(i) for i in each(a, b)]
@@ -206,7 +210,7 @@ def windows(view: CaseView, matched: Matched, start: Day, end: Day, at_least: in
         if required > 0:
             i = matched.first_from(opening)
             j = matched.first_from(close + 1)
-            found = tuple(evidence(e) for e in matched.events[i:j])
+            found = tuple(matched.events[i:j])
             window_from, window_to = _fromordinal(opening), _fromordinal(close)
             if len(found) >= required:
                 out.append(Instance(State.COMPLIANT, Kind.WINDOW, window_from, window_to, window_to,
@@ -226,28 +230,28 @@ def chain(view: CaseView, matched: Matched, start: Day, end: Day, first: Duratio
     """The first event within ``first`` of ``start``, then each next within ``every`` of the one before."""
     out = []
     days, events = matched.days, matched.events
+    working = every.working
+    step = every.days
     i = matched.first_from(start)
     opening, due = start, first.after(start)
     while True:
         if i >= len(days) or days[i] > end:
             if due <= end:
-                out.append(check(view, kind, _NONE, opening, due, every.working, stop=end))
+                out.append(check(view, kind, _NONE, opening, due, working, stop=end))
             break
         done = days[i]
-        if done == opening:
-            # An event on the period's first day restarts the clock rather than answering its first interval.
-            due = every.after(done)
-            i = matched.first_from(done + 1)
-            continue
-        found = (evidence(events[i]),)
-        window_from, window_to = _fromordinal(opening), _fromordinal(due)
-        if done <= due:
-            out.append(Instance(State.COMPLIANT, kind, window_from, window_to, window_to, evidence=found,
-                                working=every.working))
-        else:
-            out.append(Instance(State.LATE, kind, window_from, window_to, window_to, evidence=found,
-                                days=late_days(due, done, every.working), working=every.working))
-        opening, due = done, every.after(done)
+        if done != opening:
+            found = (events[i],)
+            window_from, window_to = _fromordinal(opening), _fromordinal(due)
+            if done <= due:
+                out.append(Instance(State.COMPLIANT, kind, window_from, window_to, window_to, evidence=found,
+                                    working=working))
+            else:
+                out.append(Instance(State.LATE, kind, window_from, window_to, window_to, evidence=found,
+                                    days=late_days(due, done, working), working=working))
+            opening = done
+        # (An event on the period's first day restarts the clock rather than answering its first interval.)
+        due = dates.add(done, step, True) if working else done + step
         i = matched.first_from(done + 1)
     return out
 

@@ -7,11 +7,13 @@ files. What a condition or an obligation *means* lives with its kind (``engine.c
 
 from __future__ import annotations
 
+import itertools
+import operator
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Mapping, Sequence
 
 from .. import dates, words
 from ..vocabulary import REGISTRATIONS
@@ -75,17 +77,31 @@ class Duration:
 
 @dataclass(frozen=True, slots=True)
 class Matcher:
-    """Which events count: one of ``types``, with every ``where`` field taking one of its values."""
+    """Which events count: one of ``types``, with every ``where`` field taking one of its values.
+
+    The field conditions are compiled when the matcher is made: one C-level getter for the fields named, and
+    the set of value combinations accepted, so that checking an event is one lookup, not a loop over fields.
+    """
 
     types: tuple[str, ...]
     where: tuple[tuple[str, frozenset[object]], ...] = ()
     label: str = ""
+    key: Callable[[Any], object] | None = field(default=None, init=False, repr=False, compare=False)
+    accepted: frozenset[object] = field(default=frozenset(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.where:
+            names = [name for name, _ in self.where]
+            combos = itertools.product(*(sorted(allowed, key=repr) for _, allowed in self.where))
+            accepted = frozenset(c[0] for c in combos) if len(names) == 1 else frozenset(combos)
+            object.__setattr__(self, "key", operator.attrgetter(*names))
+            object.__setattr__(self, "accepted", accepted)
 
     def matches(self, event: "Event") -> bool:
         """True if ``event`` is of one of the types and meets every field condition."""
         if event.type not in self.types:
             return False
-        return all(event.get(name) in allowed for name, allowed in self.where)
+        return self.key is None or self.key(event) in self.accepted
 
     def describe(self) -> str:
         """The label a rule gave, or one made from the types and fields (with its article)."""
@@ -264,21 +280,33 @@ class Rule:
     description: str = ""
     source: str = field(default="", compare=False)  # where it is written does not change what it means
     file: str = field(default="", compare=False)
+    #: For a rule with ``by_rosh``: one rule per level, each with that level's figures and applying only at it.
+    levels: tuple[tuple[str, "Rule"], ...] = field(default=(), init=False, repr=False, compare=False)
+    #: When the rule applies at all: ``applies_when``, and one of its RoSH levels if it has ``by_rosh``.
+    condition: Condition = field(default=ALWAYS, init=False, repr=False, compare=False)
+    #: Whether instances whose applicability is unknown are judged (as if the rule applied). Where RoSH is not
+    #: known, only the strictest level of a ``by_rosh`` rule is judged; the other levels' rules skip them.
+    judges_unknown: bool = field(default=True, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        condition = self.applies_when
+        if self.by_rosh:
+            from dataclasses import replace
+
+            from .conditions import all_of, rosh_in
+
+            object.__setattr__(self, "levels", tuple(
+                (level, replace(self, applies_when=all_of((self.applies_when, rosh_in((level,)))),
+                                obligation=obligation, by_rosh=(), judges_unknown=n == 0))
+                for n, (level, obligation) in enumerate(self.by_rosh)))
+            levels = rosh_in(level for level, _ in self.by_rosh)
+            condition = levels if isinstance(self.applies_when, Always) else all_of((self.applies_when, levels))
+        object.__setattr__(self, "condition", condition)
 
     @property
     def line(self) -> int:
         """The line of the rule file on which the rule starts."""
         return int(self.source.rsplit(":", 1)[1]) if ":" in self.source else 0
-
-    @property
-    def condition(self) -> Condition:
-        """When the rule applies at all: ``applies_when``, and one of its RoSH levels if it has ``by_rosh``."""
-        if not self.by_rosh:
-            return self.applies_when
-        from .conditions import all_of, rosh_in
-
-        levels = rosh_in(level for level, _ in self.by_rosh)
-        return levels if isinstance(self.applies_when, Always) else all_of((self.applies_when, levels))
 
     @property
     def template(self) -> str:

@@ -29,7 +29,7 @@ class CaseState:
         self.timeline = timeline
         self.horizon = horizon
         self._registrations: dict[str, Track] = {}
-        self._conditions: dict["Condition", Track] = {}
+        self._conditions: dict[int, Track] = {}  # by the condition's id: it lives as long as its rulebook
 
     def _events(self, *types: str) -> list["Event"]:
         horizon = self.horizon
@@ -81,9 +81,9 @@ class CaseState:
 
     def condition(self, condition: "Condition") -> Track:
         """A condition's track, computed once per case (rules share conditions, and triggers ask often)."""
-        found = self._conditions.get(condition)
+        found = self._conditions.get(id(condition))
         if found is None:
-            found = self._conditions[condition] = condition.track(self)
+            found = self._conditions[id(condition)] = condition.track(self)
         return found
 
 

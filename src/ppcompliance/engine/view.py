@@ -9,6 +9,7 @@ selects are found once per case.
 from __future__ import annotations
 
 import bisect
+from itertools import compress
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ class CaseView:
         self.ended = self.end_date is not None and self.end_date <= self.as_of
         self.state = CaseState(timeline, self.horizon)
         self._types: dict[str, Matched] = {}
-        self._matched: dict["Matcher", Matched] = {}
+        self._matched: dict[int, Matched] = {}  # by the matcher's id: matchers live as long as their rulebook
 
     def of_type(self, event_type: str) -> Matched:
         """The events of one type up to the horizon."""
@@ -69,24 +70,22 @@ class CaseView:
 
     def events(self, matcher: "Matcher") -> Matched:
         """The events a matcher selects, up to the horizon, in (date, id) order (found once per case)."""
-        found = self._matched.get(matcher)
+        found = self._matched.get(id(matcher))
         if found is not None:
             return found
+        key, accepted = matcher.key, matcher.accepted
         if len(matcher.types) == 1:
             typed = self.of_type(matcher.types[0])
-            if not matcher.where:
+            if key is None:
                 found = typed
             else:
-                keep = [k for k, e in enumerate(typed.events) if _meets(e, matcher)]
-                found = Matched([typed.days[k] for k in keep], [typed.events[k] for k in keep])
+                # One pass in C: which events have the field values wanted, then those events and their days.
+                keep = list(map(accepted.__contains__, map(key, typed.events)))
+                found = Matched(list(compress(typed.days, keep)), list(compress(typed.events, keep)))
         else:
             pairs = [(d, e) for t in matcher.types for d, e in zip(self.of_type(t).days, self.of_type(t).events)
-                     if not matcher.where or _meets(e, matcher)]
+                     if key is None or key(e) in accepted]
             pairs.sort(key=lambda p: (p[0], p[1].id))
             found = Matched([d for d, _ in pairs], [e for _, e in pairs])
-        self._matched[matcher] = found
+        self._matched[id(matcher)] = found
         return found
-
-
-def _meets(event: Event, matcher: "Matcher") -> bool:
-    return all(getattr(event, name, None) in allowed for name, allowed in matcher.where)

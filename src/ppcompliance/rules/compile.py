@@ -24,9 +24,16 @@ Problem = tuple[Path, str, str]  # (path, code, message)
 class Compiler:
     """The compile context the templates and condition kinds see (``engine.compiling.CompileContext``)."""
 
-    def __init__(self, file: str = "") -> None:
+    def __init__(self, file: str = "", shared: dict[object, object] | None = None) -> None:
         self.problems: list[Problem] = []
         self.file = file
+        # Equal matchers and conditions are made one object, so that a case computes each once (the engine
+        # keeps what it found per object).
+        self.shared: dict[object, object] = {} if shared is None else shared
+
+    def intern(self, value: object) -> object:
+        """The one object equal to ``value``."""
+        return self.shared.setdefault(value, value)
 
     def problem(self, path: Path, code: str, message: str) -> None:
         self.problems.append((path, code, message))
@@ -64,7 +71,9 @@ class Compiler:
                                      f"{name} of {t} cannot be {v!r}{suggest(str(v), [str(a) for a in allowed])}"
                                      f" (allowed: {', '.join(str(a) for a in allowed)})")
             where.append((name, frozenset(values)))
-        return Matcher(tuple(types), tuple(where), data.get("label", ""))
+        made = self.intern(Matcher(tuple(types), tuple(where), data.get("label", "")))
+        assert isinstance(made, Matcher)
+        return made
 
     def trigger(self, data: Mapping[str, Any], path: Path, default_occurrence: str) -> Trigger:
         within = self.duration(data["nth_within"], path + ("nth_within",)) if "nth_within" in data else None
@@ -73,7 +82,9 @@ class Compiler:
 
     def condition(self, data: Mapping[str, Any], path: Path) -> Condition:
         ((key, value),) = data.items()
-        return CONDITIONS[key].compile(value, path + (key,), self)
+        made = self.intern(CONDITIONS[key].compile(value, path + (key,), self))
+        assert isinstance(made, Condition)
+        return made
 
     # rules
 
@@ -131,12 +142,13 @@ class Compiler:
 
 
 def compile_rules(data: Mapping[str, Any], source_of: Callable[[Path], str], skip: frozenset[int] | set[int] = frozenset(),
-                  file: str = "") -> tuple[list[Rule], list[Problem]]:
+                  file: str = "", shared: dict[object, object] | None = None) -> tuple[list[Rule], list[Problem]]:
     """Compile one rule file's data (rules at indexes in ``skip`` failed the schema and are left out).
 
-    ``source_of(path)`` names a rule's origin as ``file:line``.
+    ``source_of(path)`` names a rule's origin as ``file:line``; ``shared`` holds the matchers and conditions
+    already made (for the whole rulebook).
     """
-    compiler = Compiler(file)
+    compiler = Compiler(file, shared)
     rules = []
     for i, item in enumerate(data["rules"]):
         path = ("rules", i)

@@ -9,7 +9,6 @@ import os
 import re
 from pathlib import Path
 
-from .. import errors
 from .._resources import default_rules_dir
 from ..engine.rulebook import Rule, Rulebook
 from ..errors import Diagnostic, RuleError
@@ -47,10 +46,11 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
     problems: list[Diagnostic] = []
     rules = []
     first_seen: dict[str, str] = {}
+    shared: dict[object, object] = {}  # matchers and conditions, one object each across the rulebook
     for file in files:
         # Rules name their origin relative to the rulebook's folder, so reports do not depend on where it is.
         name = file.relative_to(root).as_posix() if root.is_dir() else file.name
-        found, file_problems = _load_file(file, name)
+        found, file_problems = _load_file(file, name, shared)
         problems += file_problems
         for rule in found:
             if rule.id in first_seen and first_seen[rule.id].split(":")[0] == name:
@@ -67,7 +67,7 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
     return Rulebook(tuple(rules), tuple(str(f) for f in files))
 
 
-def _load_file(file: Path, name: str) -> tuple[list, list[Diagnostic]]:
+def _load_file(file: Path, name: str, shared: dict[object, object]) -> tuple[list[Rule], list[Diagnostic]]:
     source = str(file)
     try:
         if file.stat().st_size > MAX_RULE_FILE_BYTES:
@@ -78,10 +78,11 @@ def _load_file(file: Path, name: str) -> tuple[list, list[Diagnostic]]:
         return [], [Diagnostic(source, code="rule-unreadable", message=f"not UTF-8 text (byte {exc.start})")]
     except OSError as exc:
         return [], [Diagnostic(source, code="rule-unreadable", message=exc.strerror or str(exc))]
-    return parse_rules(text, source, name)
+    return parse_rules(text, source, name, shared)
 
 
-def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> tuple[list, list[Diagnostic]]:
+def parse_rules(text: str, source: str = "<rules>", name: str | None = None,
+                shared: dict[object, object] | None = None) -> tuple[list[Rule], list[Diagnostic]]:
     """Parse, validate and compile one rule file's text: (rules, problems).
 
     ``source`` names the file in diagnostics; ``name`` (default: the same) in each rule's ``source``.
@@ -89,7 +90,7 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> 
     located, problems = _yaml.load(text, source)
     if located is None:
         if problems and problems[0].code == "rule-yaml-syntax":
-            return _recover(text, source, name, problems)
+            return _recover(text, source, name, problems, shared)
         return [], problems
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + 1
@@ -106,7 +107,7 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None) -> 
     def source_of(path: tuple) -> str:
         return f"{name or source}:{located.locate(path)[0]}"
 
-    rules, semantic = compile_rules(located.data, source_of, skip=broken, file=source)
+    rules, semantic = compile_rules(located.data, source_of, skip=broken, file=source, shared=shared)
     for path, code, text_ in semantic:
         line, column = located.locate_key(path) if code == "rule-unknown-field" else located.locate(path)
         problems.append(Diagnostic(source, line, column, code=code, message=text_))
@@ -133,7 +134,8 @@ def _duplicate_ids(located: _yaml.LocatedYaml, source: str) -> list[Diagnostic]:
 _ITEM = re.compile(r"^( *)- ")
 
 
-def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic]) -> tuple[list, list[Diagnostic]]:
+def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic],
+             shared: dict[object, object] | None) -> tuple[list[Rule], list[Diagnostic]]:
     """After a YAML syntax error, check each rule on its own so that one typo does not hide other problems.
 
     Each rule (a list item under ``rules:``) is parsed alone, padded with blank lines so that line numbers stay
@@ -155,7 +157,7 @@ def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic
     rules, found = [], []
     for start, end in zip(starts, starts[1:] + [len(lines)]):
         chunk = "rules:\n" + "\n" * (start - 1) + "".join(lines[start:end])
-        chunk_rules, chunk_problems = parse_rules(chunk, source, name) if "\t" not in chunk else ([], [])
+        chunk_rules, chunk_problems = parse_rules(chunk, source, name, shared) if "\t" not in chunk else ([], [])
         rules += chunk_rules
         found += chunk_problems
     if not any(p.code == "rule-yaml-syntax" for p in found):

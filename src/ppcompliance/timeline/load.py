@@ -128,7 +128,7 @@ def _integral(value: Any) -> Any:
 def _build(document: Any, source: str) -> Timeline:
     case_doc: Any = document.case
     events: list[Event] = document.events
-    problems = _duplicate_ids(events, source)
+    problems = [] if len({e.id for e in events}) == len(events) else _duplicate_ids(events, source)
     units = case_doc.units
     case = Case(
         id=case_doc.id,

@@ -40,6 +40,11 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", forbid_
         """The event type, e.g. ``appointment``."""
         return self.type_name
 
+    @property
+    def event_id(self) -> str:
+        """The event's id (as cited evidence names it)."""
+        return self.id
+
     def get(self, name: str) -> Any:
         """A type-specific field, or None when the event does not carry it."""
         value = getattr(self, name, None)

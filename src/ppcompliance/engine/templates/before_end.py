@@ -66,7 +66,9 @@ class BeforeEnd(Template):
             # Supervision that ends early (revocation, death, transfer) gives no fair chance to plan the end.
             return [Instance(State.NOT_APPLICABLE, Kind.END, mechanics.day_of(opening), mechanics.day_of(due),
                              mechanics.day_of(due), reason=Reason.ENDED_EARLY)]
-        return [result if mechanics.known_on(rule, view, opening) else mechanics.if_applies(result)]
+        if mechanics.known_on(rule, view, opening):
+            return [result]
+        return [mechanics.if_applies(result)] if rule.judges_unknown else []
 
     def labels(self) -> tuple[str, str]:
         return "", self.qualifying.describe()

@@ -60,15 +60,19 @@ class Precedence(Template):
         out = []
         candidates = view.events(self.expect)
         working = self.look_back.working if self.look_back else False
+        applies = view.state.condition(rule.applies_when)
         for day, event in mechanics.triggers(self.trigger, view):
-            skip = mechanics.not_applicable_on(rule, view, day, event)
+            holds = applies.at(day)
+            skip = mechanics.not_applicable_on(rule, view, day, event, holds)
             if skip is not None:
                 out.append(skip)
+                continue
+            if holds is None and not rule.judges_unknown:
                 continue
             due = day - 1 if self.strictly_before else day
             start = self.look_back.before(day) if self.look_back else mechanics.ANY_TIME
             found = mechanics.check(view, Kind.TRIGGER, candidates, start, due, working, event)
-            out.append(found if mechanics.known_on(rule, view, day) else mechanics.if_applies(found))
+            out.append(found if holds is not None else mechanics.if_applies(found))
         return out
 
     def labels(self) -> tuple[str, str]:
