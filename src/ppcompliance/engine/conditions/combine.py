@@ -34,7 +34,8 @@ class All(ConditionKind):
     conditions: tuple[Condition, ...]
 
     keyword: ClassVar[str] = "all"
-    SCHEMA: ClassVar[Mapping[str, Any]] = {**_LIST, "description": "Every one holds."}
+    SCHEMA: ClassVar[Mapping[str, Any]] = {**_LIST, "description": "Every one holds.",
+                                           "examples": [[{"rosh": {"at_least": "high"}}, {"registration": "ADVP"}]]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:
@@ -66,7 +67,8 @@ class AnyOf(ConditionKind):
     conditions: tuple[Condition, ...]
 
     keyword: ClassVar[str] = "any"
-    SCHEMA: ClassVar[Mapping[str, Any]] = {**_LIST, "description": "At least one holds."}
+    SCHEMA: ClassVar[Mapping[str, Any]] = {**_LIST, "description": "At least one holds.",
+                                           "examples": [[{"mappa": {}}, {"rosh": {"in": ["very_high"]}}]]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:
@@ -98,7 +100,8 @@ class Not(ConditionKind):
     condition: Condition
 
     keyword: ClassVar[str] = "not"
-    SCHEMA: ClassVar[Mapping[str, Any]] = {"$ref": "#/$defs/condition", "description": "It does not hold."}
+    SCHEMA: ClassVar[Mapping[str, Any]] = {"$ref": "#/$defs/condition", "description": "It does not hold.",
+                                           "examples": [{"in_custody": True}]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

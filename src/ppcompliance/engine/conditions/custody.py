@@ -20,7 +20,8 @@ class InCustody(ConditionKind):
 
     keyword: ClassVar[str] = "in_custody"
     SCHEMA: ClassVar[Mapping[str, Any]] = {"type": "boolean",
-                                           "description": "The person is (true) or is not (false) in custody."}
+                                           "description": "The person is (true) or is not (false) in custody.",
+                                           "examples": [True]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

@@ -27,7 +27,8 @@ class Elapsed(ConditionKind):
         "type": "object", "additionalProperties": False, "required": ["at_least_percent"],
         "properties": {"at_least_percent": {"type": "integer", "minimum": 1, "maximum": 100}},
         "description": "At least this share of the supervision period (start to expected end) has passed, e.g. "
-                       "67 for the last third (the Probation Reset point)."}
+                       "67 for the last third (the Probation Reset point).",
+        "examples": [{"at_least_percent": 67}]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

@@ -23,7 +23,8 @@ class SupervisionType(ConditionKind):
     keyword: ClassVar[str] = "supervision_type"
     SCHEMA: ClassVar[Mapping[str, Any]] = {
         "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(SUPERVISION_TYPES)},
-        "description": "The case is one of these supervision types."}
+        "description": "The case is one of these supervision types.",
+        "examples": [["community_order", "suspended_sentence_order"]]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

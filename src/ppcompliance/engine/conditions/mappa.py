@@ -31,7 +31,8 @@ class Mappa(ConditionKind):
             "level": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(LEVELS)}},
             "category": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(CATEGORIES)}}},
         "description": "Managed under MAPPA (optionally only at these levels / in these categories). {} means any "
-                       "MAPPA case."}
+                       "MAPPA case.",
+        "examples": [{}, {"level": [2, 3]}]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

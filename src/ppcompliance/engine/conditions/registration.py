@@ -25,7 +25,8 @@ class Registration(ConditionKind):
     SCHEMA: ClassVar[Mapping[str, Any]] = {
         "oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"}}],
         "description": "One of these registrations is active: "
-                       + ", ".join(f"{code} ({name})" for code, name in REGISTRATIONS.items())}
+                       + ", ".join(f"{code} ({name})" for code, name in REGISTRATIONS.items()),
+        "examples": ["ADVP", ["RCPR", "RCCO"]]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

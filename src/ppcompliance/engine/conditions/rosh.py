@@ -29,7 +29,8 @@ class Rosh(ConditionKind):
         "properties": {"at_least": _LEVEL, "in": {"type": "array", "minItems": 1, "uniqueItems": True,
                                                   "items": _LEVEL}},
         "description": "The current RoSH level (from the latest risk assessment) is at least, or one of, these. "
-                       "Unknown before the first risk assessment."}
+                       "Unknown before the first risk assessment.",
+        "examples": [{"at_least": "high"}, {"in": ["medium", "high"]}]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

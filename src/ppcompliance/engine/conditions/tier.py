@@ -24,7 +24,8 @@ class Tier(ConditionKind):
     keyword: ClassVar[str] = "tier"
     SCHEMA: ClassVar[Mapping[str, Any]] = {
         "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(TIERS)},
-        "description": "The current tier is one of these. Unknown before the first tier calculation."}
+        "description": "The current tier is one of these. Unknown before the first tier calculation.",
+        "examples": [["A3", "A2"]]}
 
     @classmethod
     def compile(cls, value: Any, path: Path, ctx: CompileContext) -> Condition:

@@ -34,6 +34,8 @@ class BeforeEnd(Template):
         "type": "object", "additionalProperties": False, "required": ["qualifying", "within_last"],
         "description": "A qualifying event in the last W days (or weeks) before supervision ends, and at least M "
                        "before the end.",
+        "examples": [{"qualifying": {"event": "pre_termination_review"}, "within_last": {"weeks": 8},
+                      "at_least_before": {"weeks": 4}}],
         "properties": {
             "qualifying": {"$ref": "#/$defs/matcher"},
             "within_last": {"$ref": "#/$defs/duration"},

@@ -34,6 +34,10 @@ class Precedence(Template):
         "type": "object", "additionalProperties": False, "required": ["trigger", "expect"],
         "description": "The expected event must happen before (or on the day of) the trigger event. Late if it "
                        "only happens afterwards; missed if not at all.",
+        "examples": [{"trigger": {"event": "sentence"},
+                      "expect": {"event": "enquiry", "where": {"agency": "police", "topic": "domestic_abuse",
+                                                               "status": "requested"}},
+                      "look_back": {"days": 182}}],
         "properties": {
             "trigger": {"$ref": "#/$defs/trigger"},
             "expect": {"$ref": "#/$defs/matcher"},

@@ -33,6 +33,8 @@ class Recurrence(Template):
         "type": "object", "additionalProperties": False, "required": ["qualifying", "every", "first_within"],
         "description": "While the rule applies: the first qualifying event within F days of the start of each "
                        "period, then the next within P days of the one before.",
+        "examples": [{"qualifying": {"event": "management_oversight"}, "first_within": {"weeks": 4},
+                      "every": {"weeks": 13}}],
         "properties": {
             "qualifying": {"$ref": "#/$defs/matcher"},
             "every": {"$ref": "#/$defs/calendar_duration"},

@@ -32,6 +32,8 @@ class Response(Template):
         "type": "object", "additionalProperties": False, "required": ["trigger", "respond", "within"],
         "description": "Each trigger event (new information, an arrest, a failed appointment) must be followed by "
                        "a response within a time limit.",
+        "examples": [{"trigger": {"event": "new_information"}, "respond": {"event": ["risk_review", "risk_assessment"]},
+                      "within": {"working_days": 10}, "pause_in_custody": True}],
         "properties": {
             "trigger": {"$ref": "#/$defs/trigger"},
             "respond": {"$ref": "#/$defs/matcher"},

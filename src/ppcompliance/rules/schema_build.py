@@ -1,0 +1,201 @@
+"""The published rule schema (``schemas/rules.schema.json``), assembled from what defines each part of it.
+
+What every rule has is written here; each obligation template and each condition kind brings its own fragment
+(``Template.SCHEMA``, ``ConditionKind.SCHEMA``), and the lists of practice areas, stages, severities and event
+types come from the vocabulary. The file in ``schemas/`` is what editors and the loader read; a test keeps it
+equal to what this module builds, so that adding a template or a condition changes both together. To write it
+after such a change, review the difference, then::
+
+    python -m ppcompliance.rules.schema_build > schemas/rules.schema.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from ..engine.conditions import CONDITIONS
+from ..engine.templates import TEMPLATES
+from ..vocabulary import KNOWN_EVENT_TYPES, PRACTICE_AREAS, ROSH_LEVELS, SEVERITIES, STAGES
+
+_BY_ROSH_NOTE = ("The rule applies only at the levels listed; every by_rosh table in a rule must list the same "
+                 "levels. Where RoSH is not yet known, the figures for the highest level listed are used to decide "
+                 "whether anything would have been missed.")
+_DURATION_TEXT = ("A length of time: calendar days, weeks (7 calendar days each) or working days (Monday to Friday, "
+                  "not England & Wales bank holidays). Day 0 is the day counted from; the last day is included.")
+_DAYS = {"type": "integer", "minimum": 0, "maximum": 36500, "description": "Calendar days."}
+_WEEKS = {"type": "integer", "minimum": 0, "maximum": 5200, "description": "Weeks of 7 calendar days."}
+_WORKING_DAYS = {"type": "integer", "minimum": 0, "maximum": 26000,
+                 "description": "Working days (Mon-Fri, not bank holidays)."}
+
+
+def _by_rosh(fixed: str, examples: list[Any]) -> dict[str, Any]:
+    return {
+        "type": "object", "additionalProperties": False, "required": ["by_rosh"],
+        "properties": {"by_rosh": {
+            "type": "object", "additionalProperties": False, "minProperties": 1,
+            "properties": {level: {"$ref": f"#/$defs/{fixed}"} for level in ROSH_LEVELS},
+            "description": f"A different length of time for each RoSH level. {_BY_ROSH_NOTE}"}},
+        "examples": examples,
+    }
+
+
+def _one_of(names: list[str]) -> dict[str, Any]:
+    return {"oneOf": [{"anyOf": [{"enum": names}, {"type": "string", "pattern": "^[a-z][a-z_]{0,39}$"}]},
+                      {"type": "array", "minItems": 1, "uniqueItems": True,
+                       "items": {"anyOf": [{"enum": names}, {"type": "string", "pattern": "^[a-z][a-z_]{0,39}$"}]}}],
+            "description": "The event type, or a list of types any of which counts. supervision_start is the case's "
+                           "start date. Unknown types are reported when the rulebook is loaded, with a suggestion."}
+
+
+def build_rules_schema() -> dict[str, Any]:
+    """The rule schema, as data."""
+    areas = "; ".join(f"{area}: {title}" for area, title in PRACTICE_AREAS.items())
+    rule_properties: dict[str, Any] = {
+        "id": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", "maxLength": 40,
+               "description": "A stable id, never reused: capitals, digits and hyphens.",
+               "examples": ["ENQ-01", "ACT-03"]},
+        "title": {"$ref": "#/$defs/text", "description": "A short title a practitioner understands.",
+                  "examples": ["First appointment within 5 working days of sentence"]},
+        "description": {"$ref": "#/$defs/text", "description": "What the rule expects and why, in plain English."},
+        "area": {"enum": list(PRACTICE_AREAS), "description": f"The inspectorate's practice area: {areas}"},
+        "stage": {"enum": list(STAGES), "description": "The supervision stage the rule belongs to."},
+        "severity": {"enum": list(SEVERITIES), "description": "How serious a failure is: low, medium or high."},
+        "basis": {"$ref": "#/$defs/basis"},
+        "in_force": {"type": "object", "additionalProperties": False, "minProperties": 1,
+                     "properties": {"from": {"$ref": "#/$defs/date"}, "until": {"$ref": "#/$defs/date"}},
+                     "description": "The period in which the rule is in force (both ends included). An obligation "
+                                    "whose trigger (or period) falls outside it does not apply.",
+                     "examples": [{"from": "2024-06-07"}]},
+        "applies_when": {"$ref": "#/$defs/condition",
+                         "description": "When the rule applies. For deadline, precedence and response: checked on the "
+                                        "trigger's day; for before_end: on the first day of the end window; for "
+                                        "cadence and recurrence: the obligation runs in the periods in which it "
+                                        "holds. Omit for every case."},
+    }
+    for keyword in TEMPLATES:
+        rule_properties[keyword] = {"$ref": f"#/$defs/{keyword}"}
+    event_names = list(KNOWN_EVENT_TYPES)
+    defs: dict[str, Any] = {
+        "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "date": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\\s\\S])",
+                 "description": "A date, YYYY-MM-DD."},
+        "rule": {"type": "object", "additionalProperties": False,
+                 "required": ["id", "title", "area", "stage", "severity", "basis"],
+                 "properties": rule_properties,
+                 "oneOf": [{"required": [keyword]} for keyword in TEMPLATES]},
+        "basis": {
+            "type": "object", "additionalProperties": False, "required": ["citation", "illustrative"],
+            "description": "Why the rule exists. Every rule cites its basis; no rule pretends to be official when it "
+                           "is not.",
+            "properties": {
+                "citation": {"$ref": "#/$defs/text",
+                             "description": "The source: a performance measure, statute, guidance or inspectorate "
+                                            "finding.",
+                             "examples": ["Probation Service performance measure PS SL004"]},
+                "link": {"type": "string", "pattern": "^https://", "maxLength": 500,
+                         "description": "Where the source can be read, if it is public."},
+                "illustrative": {"type": "boolean",
+                                 "description": "true where the figure (the number of days) is not an official one "
+                                                "and a policy team is expected to set it; false where it is the "
+                                                "published figure."},
+                "note": {"$ref": "#/$defs/text", "description": "Anything a policy officer should know about the "
+                                                                "figure."},
+            },
+        },
+        "value": {"type": ["string", "integer", "boolean"]},
+        "matcher": {
+            "type": "object", "additionalProperties": False, "required": ["event"],
+            "description": "Which events count: a type (or a list of types) and, optionally, required field values.",
+            "examples": [{"event": "enquiry", "where": {"agency": "police", "topic": "domestic_abuse",
+                                                        "status": "requested"},
+                          "label": "a police domestic abuse enquiry"}],
+            "properties": {
+                "event": _one_of(event_names),
+                "where": {"type": "object", "maxProperties": 10,
+                          "description": "Field values the event must have: a value, or a list of values any of "
+                                         "which counts.",
+                          "additionalProperties": {"oneOf": [{"$ref": "#/$defs/value"},
+                                                             {"type": "array", "minItems": 1,
+                                                              "items": {"$ref": "#/$defs/value"}}]}},
+                "label": {"type": "string", "minLength": 1, "maxLength": 200,
+                          "description": "How explanations name the event, with its article: 'a police domestic "
+                                         "abuse enquiry'."},
+            },
+        },
+        "trigger": {
+            "type": "object", "additionalProperties": False, "required": ["event"],
+            "description": "The event an obligation counts from.",
+            "properties": {
+                "event": {"$ref": "#/$defs/matcher/properties/event"},
+                "where": {"$ref": "#/$defs/matcher/properties/where"},
+                "label": {"$ref": "#/$defs/matcher/properties/label"},
+                "occurrence": {"enum": ["first", "each"],
+                               "description": "Count from the first such event only, or from each one (default: "
+                                              "first for deadline and precedence, each for response)."},
+                "nth": {"type": "integer", "minimum": 2, "maximum": 100,
+                        "description": "Only an occurrence that is at least the nth such event (within nth_within, "
+                                       "if given) triggers: e.g. 2 for a second failure."},
+                "nth_within": {"$ref": "#/$defs/fixed_calendar_duration",
+                               "description": "With nth: the earlier occurrences must fall within this time before it "
+                                              "(e.g. 12 months)."},
+            },
+            "dependentRequired": {"nth_within": ["nth"]},
+        },
+    }
+    for keyword, template in TEMPLATES.items():
+        defs[keyword] = dict(template.SCHEMA)
+    defs["condition"] = {
+        "description": "A condition over case facts and derived state. Combine with all / any / not; each other "
+                       "form is one fact.",
+        "type": "object", "minProperties": 1, "maxProperties": 1,
+        "examples": [{"all": [{"supervision_type": ["community_order"]}, {"rosh": {"at_least": "high"}}]}],
+        "properties": {keyword: dict(kind.SCHEMA) for keyword, kind in CONDITIONS.items()},
+        "additionalProperties": False,
+    }
+    defs["fixed_duration"] = {
+        "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
+        "properties": {"days": _DAYS, "weeks": _WEEKS, "working_days": _WORKING_DAYS},
+        "description": _DURATION_TEXT,
+        "examples": [{"working_days": 5}, {"days": 14}, {"weeks": 4}],
+    }
+    defs["fixed_calendar_duration"] = {
+        "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
+        "properties": {"days": _DAYS, "weeks": _WEEKS},
+        "description": _DURATION_TEXT + " Working days are not allowed here.",
+        "examples": [{"days": 7}, {"weeks": 13}],
+    }
+    example = [{"by_rosh": {"very_high": {"days": 7}, "high": {"days": 14}, "medium": {"days": 28}}}]
+    defs["duration"] = {
+        "oneOf": [{"$ref": "#/$defs/fixed_duration"}, _by_rosh("fixed_duration", example)],
+        "description": _DURATION_TEXT + " Or a by_rosh table of such lengths.",
+    }
+    defs["calendar_duration"] = {
+        "oneOf": [{"$ref": "#/$defs/fixed_calendar_duration"}, _by_rosh("fixed_calendar_duration", example)],
+        "description": _DURATION_TEXT + " Working days are not allowed here. Or a by_rosh table of such lengths.",
+    }
+    defs["count"] = {"type": "integer", "minimum": 1, "maximum": 1000}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://ppcompliance.example/schemas/rules.schema.json",
+        "title": "ppcompliance rule file",
+        "description": "A file of rules for one practice area or supervision stage. Rules are data: no code, no "
+                       "expressions. docs/rule-language.md explains every field and the exact meaning of each "
+                       "obligation template.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rules"],
+        "properties": {"rules": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/$defs/rule"},
+                                 "description": "The rules in this file."}},
+        "$defs": defs,
+    }
+
+
+def rules_schema_text() -> str:
+    """The rule schema as the file in ``schemas/`` is written."""
+    return json.dumps(build_rules_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(rules_schema_text())
