@@ -143,6 +143,7 @@ def test_the_reasons_and_states_are_the_published_ones():
 # What each part of the package may import (besides itself and the standard library and third parties).
 ALLOWED = {
     "errors": set(),
+    "_version": set(),
     "words": set(),
     "_resources": set(),
     "dates": set(),
@@ -152,7 +153,7 @@ ALLOWED = {
     "engine": {"timeline", "vocabulary", "dates", "words", "errors"},
     "rules": {"engine", "vocabulary", "schemas", "errors", "_resources", "dates"},
     "explain": {"engine", "timeline", "vocabulary", "dates", "words"},
-    "report": {"explain", "engine", "timeline", "vocabulary", "dates", "words", "errors", "_resources"},
+    "report": {"explain", "engine", "timeline", "vocabulary", "dates", "words", "errors", "_resources", "_version"},
     "synthetic": {"engine", "rules", "timeline", "vocabulary", "dates", "words"},
     "caseload": {"report", "explain", "engine", "timeline", "rules", "errors", "vocabulary", "dates", "words"},
     "policy": {"caseload", "report", "explain", "engine", "timeline", "rules", "schemas", "errors", "vocabulary",
@@ -212,3 +213,12 @@ def test_only_the_cli_prints_or_exits():
                     isinstance(node.value, ast.Name) and node.value.id == "sys":
                 wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} uses sys.{node.attr}")
     assert wrong == []
+
+
+def test_every_diagnostic_code_is_documented_with_its_meaning():
+    from ppcompliance.errors import CODES
+
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[2].strip()
+            for line in text.splitlines() if line.startswith("| `")}
+    assert {code: rows.get(code) for code in CODES} == dict(CODES)

@@ -51,28 +51,57 @@ def test_a_worker_killed_mid_run_loses_no_case(caseload, tmp_path):
     _, err = process.communicate(timeout=300)
     assert "Traceback" not in err, err
     assert "a worker process stopped" in err
-    assert "1500 cases read: 1500 evaluated, 0 rejected" in err
+    assert "1,500 cases read: 1,500 evaluated, 0 rejected" in err
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     wanted = [json.loads(line)["case"]["id"] for line in caseload.read_text(encoding="utf-8").splitlines()]
     assert [r["case_id"] for r in records] == wanted  # every case, once, in input order
 
 
-def test_ctrl_c_leaves_complete_records_and_says_where_it_stopped(caseload, tmp_path):
+def _temp_beside(target: Path) -> Path | None:
+    found = sorted(target.parent.glob(f".{target.name}.*.tmp"))
+    return found[0] if found else None
+
+
+def test_ctrl_c_keeps_the_old_file_and_the_records_read_as_partial(caseload, tmp_path):
     out = tmp_path / "out.jsonl"
-    process = _start(str(caseload), "--as-of", AS_OF, "-f", "jsonl", "-o", str(out), "--jobs", "2",
-                     stdout=subprocess.DEVNULL)
+    out.write_text("last week's records\n", encoding="utf-8")
+    process = _start(str(caseload), "--as-of", AS_OF, "-f", "jsonl", "--detail", "full", "-o", str(out),
+                     "--jobs", "2", stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while (not out.exists() or out.stat().st_size < 200_000) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while time.monotonic() < deadline and process.poll() is None:
+        temp = _temp_beside(out)
+        if temp is not None and temp.exists() and temp.stat().st_size > 2_000_000:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert "Traceback" not in err
+    partial = tmp_path / "out.partial.jsonl"
     assert "ppcheck: interrupted after" in err and f"(the last was {caseload}:" in err
-    lines = out.read_text(encoding="utf-8").splitlines()
+    assert f"the records of the cases read are in {partial} ({out} is unchanged)" in err
+    assert out.read_text(encoding="utf-8") == "last week's records\n"  # the old file is untouched
+    lines = partial.read_text(encoding="utf-8").splitlines()
     assert lines and all(json.loads(line)["case_id"] for line in lines)  # every record whole
-    read = int(err.split("interrupted after ")[1].split()[0])
+    read = int(err.split("interrupted after ")[1].split()[0].replace(",", ""))
     assert len(lines) == read
+    assert _temp_beside(out) is None  # nothing left behind
+
+
+def test_ctrl_c_during_a_summary_keeps_the_old_report(caseload, tmp_path):
+    out = tmp_path / "report.html"
+    out.write_text("<p>last week</p>\n", encoding="utf-8")
+    process = _start(str(caseload), str(caseload), "--as-of", AS_OF, "-f", "csv", "-o", str(out), "--jobs", "1",
+                     stdout=subprocess.DEVNULL)
+    time.sleep(1.0)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and f"no summary was written ({out} is unchanged)" in err
+    assert out.read_text(encoding="utf-8") == "<p>last week</p>\n"
+    assert _temp_beside(out) is None
 
 
 def test_the_summary_does_not_depend_on_the_order_of_the_files(tmp_path):

@@ -1,5 +1,5 @@
-"""The synthetic caseload generator: valid timelines, byte-identical for a seed, a realistic mix, and a quality
-knob that moves compliance."""
+"""The synthetic caseload generator: valid timelines, byte-identical for a seed, a realistic mix, a quality
+knob that moves compliance, and practice calibrated to the figures of the rulebook it is given."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import inspect
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -17,7 +18,12 @@ from pathlib import Path
 import pytest
 
 import ppcompliance as pp
+from ppcompliance.dates import days_between
+from ppcompliance.engine.rulebook import Duration
+from ppcompliance.synthetic.figures import ROUTINES, Figures, served
 from ppcompliance.synthetic.generate import FIRST_DAY, LAST_DAY, generate_case, generate_caseload
+
+from conftest import RULES
 
 PPCHECK = str(Path(sys.executable).with_name("ppcheck"))
 SEEDS = (1, 2, 3)
@@ -28,8 +34,9 @@ def dumps(case: dict) -> str:
     return json.dumps(case, separators=(",", ":"), ensure_ascii=False)
 
 
-def jsonl(cases: int, seed: int, quality: float = 0.7, events: int | None = None) -> bytes:
-    return "".join(dumps(c) + "\n" for c in generate_caseload(cases, seed, quality, events)).encode("utf-8")
+def jsonl(cases: int, seed: int, quality: float = 0.7, events: int | None = None,
+          rules: pp.Rulebook | None = None) -> bytes:
+    return "".join(dumps(c) + "\n" for c in generate_caseload(cases, seed, quality, events, rules)).encode("utf-8")
 
 
 @lru_cache(maxsize=None)
@@ -88,6 +95,8 @@ def test_case_ids_are_unique_and_follow_the_index():
 def test_the_same_seed_gives_byte_identical_output():
     assert jsonl(30, 5, 0.6) == jsonl(30, 5, 0.6)
     assert jsonl(5, 5, 0.6, events=150) == jsonl(5, 5, 0.6, events=150)
+    # The bundled rulebook is the default, loaded or not.
+    assert jsonl(30, 5, 0.6, rules=pp.load_rulebook(RULES)) == jsonl(30, 5, 0.6)
 
 
 def test_the_command_gives_the_same_bytes_whatever_the_hash_seed(tmp_path):
@@ -107,6 +116,18 @@ def test_the_command_gives_the_same_bytes_whatever_the_hash_seed(tmp_path):
     assert outputs[0] == outputs[1] == written.read_bytes() == wanted
 
 
+def test_the_command_keeps_the_figures_of_the_rules_given_whatever_the_hash_seed(tmp_path):
+    folder = changed_rules(tmp_path / "rules")
+    wanted = jsonl(20, 5, 0.6, rules=pp.load_rulebook(folder))
+    assert wanted != jsonl(20, 5, 0.6)
+    for hash_seed in ("0", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        result = subprocess.run([PPCHECK, "generate", "-n", "20", "-s", "5", "-q", "0.6", "--rules", str(folder)],
+                                capture_output=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == wanted
+
+
 def test_different_seeds_give_different_caseloads():
     assert jsonl(10, 1) != jsonl(10, 2)
     firsts = {dumps(next(generate_caseload(1, seed))) for seed in range(10)}
@@ -117,15 +138,17 @@ def test_a_case_does_not_depend_on_how_many_are_generated():
     assert [dumps(c) for c in generate_caseload(3, 8)] == [dumps(c) for c in generate_caseload(10, 8)][:3]
 
 
+def world(case: dict) -> tuple:
+    """What happened to the person, whatever practice did."""
+    c = case["case"]
+    kept = ("registration_added", "new_information", "custody_start", "recall", "sentence", "licence_release")
+    return (c["supervision_type"], c["start_date"], c["expected_end_date"], c.get("end_date"), c["units"],
+            [(e["type"], e["date"], e.get("code"), e.get("kind")) for e in case["events"]
+             if e["type"] in kept and e.get("code") not in ("RLRH", "RMRH", "RHRH", "RVHR", "MAPP", "IMAR")])
+
+
 def test_quality_changes_the_practice_not_the_world():
     # The same seed at another quality is the same people with the same histories, managed differently.
-    def world(case):
-        c = case["case"]
-        kept = ("registration_added", "new_information", "custody_start", "recall", "sentence", "licence_release")
-        return (c["supervision_type"], c["start_date"], c["expected_end_date"], c.get("end_date"), c["units"],
-                [(e["type"], e["date"], e.get("code"), e.get("kind")) for e in case["events"]
-                 if e["type"] in kept and e.get("code") not in ("RLRH", "RMRH", "RHRH", "RVHR", "MAPP", "IMAR")])
-
     low, high = list(generate_caseload(40, 4, 0.1)), list(generate_caseload(40, 4, 0.9))
     assert [world(c) for c in low] == [world(c) for c in high]
     assert [dumps(c) for c in low] != [dumps(c) for c in high]
@@ -250,3 +273,241 @@ def test_bad_arguments_are_refused():
         next(generate_caseload(1, 1, events=0))
     with pytest.raises(ValueError, match="too short"):
         generate_case(random.Random(1), 1, 0.5, date(2024, 1, 1), date(2024, 3, 1))
+    with pytest.raises(TypeError, match="compiled Rulebook"):
+        next(generate_caseload(1, 1, rulebook=str(RULES)))  # type: ignore[arg-type]
+
+
+# --- practice keeps the rulebook's figures ---------------------------------------------------------------------
+
+CALIBRATION_CASES = 600
+# At quality 1 every expected action is placed in time by the rulebook's own figures. What is left is not
+# practice: a person who fails two appointments running, or on a Friday, leaves a gap in contact in person longer
+# than the level allows (ACT-02 is judged per case over some 60 gaps, so one such gap makes the case late: about
+# 2-3% of cases); a failure or an enquiry on the last days of supervision leaves no working days to act before
+# it ends (well under 1%). So no served rule falls below 95% at quality 1, and most are at 100%.
+IN_TIME = 0.95
+# At quality 0 nothing expected is done in time, except where one action happens to answer another rule (a
+# review for new information also answering the three-monthly review; a contact kept within six weeks for
+# ACT-03's floor): no served rule comes within 35 points of its quality-1 rate.
+GAP = 0.35
+
+
+def resolved(counts: Counter) -> int:
+    return counts["compliant"] + counts["late"] + counts["missed"]
+
+
+def rate(counts: Counter) -> float:
+    return counts["compliant"] / resolved(counts)
+
+
+def states(rulebook: pp.Rulebook, cases) -> dict[str, Counter]:
+    """Each rule's verdicts on the cases, judged as of the last day any of them can reach."""
+    found: dict[str, Counter] = {rule.id: Counter() for rule in rulebook.rules}
+    for n, case in enumerate(cases):
+        for verdict in pp.evaluate(rulebook, pp.timeline_from_data(case, f"case {n}"), LAST_DAY).verdicts:
+            found[verdict.rule_id][verdict.state.value] += 1
+    return found
+
+
+@lru_cache(maxsize=None)
+def calibration(quality: float) -> dict[str, Counter]:
+    rulebook = pp.load_rulebook(RULES)
+    return states(rulebook, generate_caseload(CALIBRATION_CASES, 21, quality, rulebook=rulebook))
+
+
+def test_the_generator_serves_every_rule_of_the_bundled_rulebook():
+    not_served: set[str] = set()  # every rule has a practice routine; a new rule must be given one, or listed here
+    assert set(served()) == {rule.id for rule in pp.load_rulebook(RULES).rules} - not_served
+    assert len(served()) == 33
+    assert set(ROUTINES["contacts"]) == {("ACT-01", "deadline"), ("ACT-02", "cadence"), ("ACT-03", "cadence"),
+                                         ("ACT-06", "recurrence")}
+
+
+def test_at_quality_1_every_served_rule_is_met_in_time():
+    found = calibration(1.0)
+    low = {rule: f"{rate(found[rule]):.3f}" for rule in served() if rate(found[rule]) < IN_TIME}
+    assert low == {}
+    # Every rule has verdicts to judge (the rarest, MAPPA and MARAC, about a dozen in 600 cases).
+    assert min(resolved(found[rule]) for rule in served()) >= 8
+
+
+def test_at_quality_0_every_served_rule_is_clearly_less_often_met():
+    good, poor = calibration(1.0), calibration(0.0)
+    close = {rule: (f"{rate(poor[rule]):.3f}", f"{rate(good[rule]):.3f}") for rule in served()
+             if resolved(poor[rule]) and rate(poor[rule]) > rate(good[rule]) - GAP}
+    assert close == {}
+    pooled = sum(poor[rule]["compliant"] for rule in served()) / sum(resolved(poor[rule]) for rule in served())
+    assert pooled <= 0.15
+
+
+def test_figures_are_read_as_the_rules_count_them():
+    figures = Figures.of(pp.load_rulebook(RULES))
+    assert figures.defaulted == ()
+    assert figures.within("ACT-01") == Duration(5, working=True)
+    assert figures.within("CON-01") == Duration(15, working=True)
+    assert figures.look_back("CON-02") == Duration(20, working=True)
+    assert figures.look_back("ENQ-01") is None and figures.look_back("ENQ-03") == Duration(91)
+    assert figures.within("INT-02") == Duration(84)
+    assert figures.repeat("ACT-05") == (2, Duration(365)) and figures.repeat("MAG-05") == (3, Duration(365))
+    # By RoSH level; before the first assessment, the highest level's figures.
+    assert [figures.every("OVS-01", level) for level in (None, "very_high", "high", "medium", "low")] == \
+        [56, 56, 91, 91, 91]
+    assert [figures.longest_gap("ACT-02", level) for level in (None, "very_high", "high", "medium", "low")] == \
+        [7, 7, 14, 28, 56]
+    assert figures.longest_gap("ACT-03") == 42
+    assert (figures.first_within("MAG-03"), figures.every("MAG-03")) == (28, 112)
+    assert (figures.within_last("OVS-05"), figures.at_least_before("OVS-05")) == (Duration(56), Duration(14))
+    assert figures.contact_stops_at() == 67
+
+
+def working_days_to(cases, trigger, expected) -> list[tuple[int, int]]:
+    """For each case with both: (working days, calendar days) from its first ``trigger`` event to the first
+    ``expected`` event on or after it."""
+    out = []
+    for case in cases:
+        triggers = [e["date"] for e in case["events"] if trigger(e)]
+        if not triggers:
+            continue
+        after = [e["date"] for e in case["events"] if expected(e) and e["date"] >= triggers[0]]
+        if after:
+            start, end = date.fromisoformat(triggers[0]), date.fromisoformat(after[0])
+            out.append((days_between(start, end, working=True), (end - start).days))
+    return out
+
+
+def booked_in_person(e) -> bool:
+    return e["type"] == "appointment" and e["mode"] in ("office", "home_visit")
+
+
+def attended(e) -> bool:
+    return e["type"] == "appointment" and e["outcome"] == "attended"
+
+
+def of_type(kind: str):
+    return lambda e: e["type"] == kind
+
+
+def test_working_day_figures_are_counted_in_working_days():
+    # The sentence plan is due 15 working days after the first attended appointment: at quality 1 it comes up
+    # to that, past weekends and bank holidays, so often more than 15 calendar days on.
+    cases = list(generate_caseload(300, 4, 1.0))
+    plans = working_days_to(cases, attended, of_type("sentence_plan"))
+    assert max(working for working, _ in plans) == 15
+    assert sum(1 for _, calendar in plans if calendar > 15) >= 30
+    # Actions placed in working days fall on working days.
+    assert all(date.fromisoformat(e["date"]).weekday() < 5 for case in cases for e in case["events"]
+               if e["type"] in ("sentence_plan", "warning_letter", "marac_referral"))
+
+
+# Four figures changed in a copy of the rulebook: each later than the bundled one.
+CHANGES = (
+    ("activity.yaml", "ACT-01", "within: {working_days: 5}", "within: {working_days: 12}"),
+    ("contingency.yaml", "CON-01", "within: {working_days: 15}", "within: {working_days: 30}"),
+    ("oversight.yaml", "OVS-01", "very_high: {weeks: 8}", "very_high: {weeks: 12}"),
+    ("oversight.yaml", "OVS-01", "high: {weeks: 13}", "high: {weeks: 20}"),
+    ("multi_agency.yaml", "MAG-04", "within: {working_days: 20}", "within: {working_days: 40}"),
+)
+FOLLOW_CASES = 400
+
+
+def changed_rules(folder: Path, changes=CHANGES) -> Path:
+    """A copy of the bundled rules with each (file, rule, old, new) edit made in that rule's text only."""
+    shutil.copytree(RULES, folder)
+    for name, rule_id, old, new in changes:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        start = text.index(f"- id: {rule_id}\n")
+        end = text.find("\n  - id: ", start)
+        end = len(text) if end < 0 else end
+        assert text[start:end].count(old) == 1, (rule_id, old)
+        path.write_text(text[:start] + text[start:end].replace(old, new) + text[end:], encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory) -> pp.Rulebook:
+    return pp.load_rulebook(changed_rules(tmp_path_factory.mktemp("changed") / "rules"))
+
+
+@pytest.fixture(scope="module")
+def follows(changed) -> tuple[list[dict], list[dict]]:
+    """The same seed's cases at quality 1: practice keeping the bundled figures, and the changed ones."""
+    return (list(generate_caseload(FOLLOW_CASES, 9, 1.0, rulebook=pp.load_rulebook(RULES))),
+            list(generate_caseload(FOLLOW_CASES, 9, 1.0, rulebook=changed)))
+
+
+def test_the_changed_figures_are_read(changed):
+    figures = Figures.of(changed)
+    assert figures.defaulted == ()
+    assert figures.within("ACT-01") == Duration(12, working=True)
+    assert figures.within("CON-01") == Duration(30, working=True)
+    assert [figures.every("OVS-01", level) for level in (None, "very_high", "high", "medium")] == [84, 84, 140, 91]
+    assert figures.within("MAG-04") == Duration(40, working=True)
+
+
+def test_practice_follows_changed_figures_and_the_changed_rulebook_finds_it_in_time(changed, follows):
+    bundled, later = follows
+    # Actions fall later, within the new figures. The first appointment is booked two working days early, so
+    # that one the person fails can be rebooked in time.
+    for trigger, expected, old, new in ((of_type("sentence"), booked_in_person, 5 - 2, 12 - 2),
+                                        (attended, of_type("sentence_plan"), 15, 30),
+                                        (of_type("mappa_referral"), of_type("mappa_level_set"), 20, 40)):
+        before = [working for working, _ in working_days_to(bundled, trigger, expected)]
+        after = [working for working, _ in working_days_to(later, trigger, expected)]
+        assert max(before) <= old < max(after) <= new
+        assert sum(after) > sum(before)
+    # The changed rulebook finds the changed practice in time, for these rules and every other one.
+    found = states(changed, later)
+    assert {rule: f"{rate(found[rule]):.3f}" for rule in served() if rate(found[rule]) < IN_TIME} == {}
+
+
+def test_under_the_bundled_rulebook_the_changed_practice_is_late(follows):
+    bundled_rules = pp.load_rulebook(RULES)
+    bundled, later = follows
+    as_bundled, as_changed = states(bundled_rules, bundled), states(bundled_rules, later)
+    for rule in ("ACT-01", "CON-01", "OVS-01", "MAG-04"):
+        assert rate(as_bundled[rule]) >= IN_TIME, rule
+        assert as_changed[rule]["late"] >= as_bundled[rule]["late"] + 3, rule
+        assert rate(as_changed[rule]) < rate(as_bundled[rule]) - 0.1, rule
+    # The other rules' practice did not move.
+    assert as_changed["CUR-02"] == as_bundled["CUR-02"] and as_changed["ENQ-03"] == as_bundled["ENQ-03"]
+
+
+def test_a_changed_rulebook_changes_the_practice_not_the_world(follows):
+    bundled, later = follows
+    assert [world(c) for c in bundled] == [world(c) for c in later]
+    assert [dumps(c) for c in bundled] != [dumps(c) for c in later]
+
+
+def test_a_rule_the_rulebook_lacks_is_practised_at_the_bundled_figures(tmp_path):
+    # Only the activity rules, and ACT-01 written as a precedence: every other served rule, and ACT-01, keep
+    # the bundled figures, so the caseload is the bundled rulebook's.
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    shutil.copy(RULES / "activity.yaml", folder)
+    text = (folder / "activity.yaml").read_text(encoding="utf-8")
+    start = text.index("    deadline:\n      trigger: {event: sentence, label: sentence}")
+    end = text.index("      within: {working_days: 5}\n") + len("      within: {working_days: 5}\n")
+    (folder / "activity.yaml").write_text(text[:start] + "    precedence:\n"
+                                          "      trigger: {event: sentence, label: sentence}\n"
+                                          "      expect: {event: appointment, label: an appointment}\n"
+                                          + text[end:], encoding="utf-8")
+    partial = pp.load_rulebook(folder)
+    assert partial.rule("ACT-01").template == "precedence"
+    figures = Figures.of(partial)
+    assert figures.defaulted == tuple(
+        "ACT-01 CON-01 CON-02 CON-03 CON-04 CUR-01 CUR-02 CUR-03 CUR-04 ENQ-01 ENQ-02 ENQ-03 ENQ-04 ENQ-05 INT-01 "
+        "INT-02 INT-03 MAG-01 MAG-02 MAG-03 MAG-04 MAG-05 MAG-06 OVS-01 OVS-02 OVS-03 OVS-04 OVS-05".split())
+    assert figures.within("ACT-01") == Duration(5, working=True)
+    assert jsonl(30, 6, 0.8, rules=partial) == jsonl(30, 6, 0.8)
+
+
+def test_a_level_a_rule_does_not_list_is_practised_at_the_bundled_figures(tmp_path):
+    folder = changed_rules(tmp_path / "rules", (
+        ("oversight.yaml", "OVS-01", "          medium: {weeks: 13}\n          low: {weeks: 13}\n", ""),
+        ("oversight.yaml", "OVS-01", "high: {weeks: 13}", "high: {weeks: 10}"),
+    ))
+    figures = Figures.of(pp.load_rulebook(folder))
+    assert figures.defaulted == ()
+    assert [figures.every("OVS-01", level) for level in (None, "very_high", "high", "medium", "low")] == \
+        [56, 56, 70, 91, 91]

@@ -86,7 +86,7 @@ def test_broken_lines_in_a_caseload_are_each_reported_and_the_rest_evaluated(tmp
     result, _ = _run(str(path), "--as-of", "2024-06-30", "-f", "json")
     summary = json.loads(result.stdout)
     assert result.returncode == 2
-    assert summary["inputs"] == {"read": 3 + len(hostile), "evaluated": 3, "rejected": len(hostile)}
+    assert summary["inputs"] == {"read": 3 + len(hostile), "evaluated": 3, "outside": 0, "rejected": len(hostile)}
     assert "Traceback" not in result.stderr.decode("utf-8", "replace")
 
 

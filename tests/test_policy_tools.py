@@ -7,6 +7,7 @@ tmp_path, and computes what it expects from the copy (line numbers, verdicts) ra
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -26,7 +27,8 @@ from conftest import EXAMPLES, ROOT, RULES
 
 PPCHECK = str(Path(sys.executable).with_name("ppcheck"))
 AS_OF = "2024-06-30"
-LINT_CODES = ("lint-window-too-long", "lint-never-applies", "lint-never-holds", "lint-overlap", "lint-basis")
+LINT_CODES = ("lint-window-too-long", "lint-never-applies", "lint-never-holds", "lint-overlap", "lint-basis",
+              "lint-always-met")
 
 
 def run(*args, cwd=None) -> subprocess.CompletedProcess:
@@ -190,6 +192,8 @@ LINT_CASES = {
     "lint-window-too-long": (rule("LNT-01", within="{days: 3651}"), "LNT-01"),
     "lint-basis": (rule("LNT-01", basis="{citation: Local practice guidance on test rules, illustrative: false}"),
                    "LNT-01"),
+    # The trigger is itself the expected event: met on its own day, every time.
+    "lint-always-met": (rule("LNT-01", expect="sentence", label="a sentence"), "LNT-01"),
 }
 
 
@@ -385,7 +389,9 @@ def _assert_self_contained(page: str, links: set[str]) -> None:
         for name, value in attrs.items():
             assert not name.startswith("on"), f"<{tag} {name}=...>: an event handler"
             if name in ("src", "srcset", "href", "action", "data", "poster", "background", "formaction"):
-                assert tag == "a" and name == "href" and value in links, f"<{tag} {name}={value!r}>"
+                # A link within the page (#ENQ-01), or a basis link.
+                internal = tag == "a" and name == "href" and value.startswith("#") and f'id="{value[1:]}"' in page
+                assert internal or (tag == "a" and name == "href" and value in links), f"<{tag} {name}={value!r}>"
     assert "url(" not in parser.style and "@import" not in parser.style
     # A web address may only be a basis link's href (meta refresh, inline styles and the like included).
     for tag, attrs in parser.tags:
@@ -399,7 +405,7 @@ def test_html_rulebook_is_one_self_contained_page(rulebook):
     _assert_self_contained(page, {r.basis.link for r in rulebook.rules if r.basis.link})
     for r in rulebook.rules:
         assert f'id="{r.id}"' in page, f"{r.id} is missing from the HTML rulebook"
-        assert html.escape(obligation_sentence(r)) in page, f"{r.id}'s sentence is missing from the HTML rulebook"
+        assert obligation_sentence(r) in html.unescape(page), f"{r.id}'s sentence is missing from the HTML rulebook"
 
 
 def test_html_rulebook_escapes_what_the_rules_say(tmp_path):
@@ -429,8 +435,11 @@ rules:
         assert raw not in page, f"{raw!r} reached the page unescaped"
     for said in ('Contact <b>weekly</b> & "chased"', "Guidance <i>on</i> escaping & quoting",
                  "A note with <u>markup</u>.", "a <em>sentence plan</em>"):
-        assert html.escape(said) in page, f"{said!r} is not on the page (escaped)"
-    assert f'href="{html.escape(link)}"' in page
+        escaped = html.escape(said, quote=False).replace('"', "&#34;")  # as the template engine writes quotes
+        assert escaped in page, f"{said!r} is not on the page (escaped)"
+    parser = _Page()
+    parser.feed(page)
+    assert ("a", link) in [(tag, attrs.get("href")) for tag, attrs in parser.tags]  # the link, whole, as an href
     assert 'id="ESC-01"' in page
 
 
@@ -480,8 +489,9 @@ def test_diff_shows_the_cases_a_wider_window_moves(tmp_path, rulebook):
     assert result.returncode == 1, result.stdout + result.stderr
     sections = _rule_sections(result.stdout)
     assert set(sections) == {"ACT-01"}, result.stdout
-    heading, *listed = sections["ACT-01"]
+    heading, title, *listed = sections["ACT-01"]
     assert heading.startswith(f"ACT-01 (changed): {moved} of {len(timelines)} cases change"), result.stdout
+    assert title == "  First appointment within 5 working days of sentence"
     shown = {}
     for line in listed:
         m = re.match(r"^  (\w+) -> (\w+): (\d+)  (.*)$", line)
@@ -511,3 +521,112 @@ def test_diff_with_a_missing_timeline_exits_2(tmp_path):
     result = run("diff", RULES, RULES, tmp_path / "nope.json", "--as-of", AS_OF)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "timeline-not-found" in result.stderr
+
+
+# --- lint for tools, and findings accepted in the rule file ------------------------------------------------------
+
+
+def _overlapping(tmp_path: Path, suppress: str = "") -> Path:
+    text = "rules:\n" + rule("LNT-01", within="{days: 10}") + "\n" + rule("LNT-02", within="{days: 15}")
+    if suppress:
+        text = text.replace("    deadline:\n", f"    suppress_lint:\n{suppress}    deadline:\n", 2)
+        text = text.replace(f"    suppress_lint:\n{suppress}", "", 1)  # only the second rule suppresses
+    (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "rules.yaml"
+
+
+def test_lint_writes_json_github_and_sarif(tmp_path):
+    file = _overlapping(tmp_path)
+    as_json = json.loads(run("lint", tmp_path, "--format", "json").stdout)
+    assert [f["code"] for f in as_json["findings"]] == ["lint-overlap"] and as_json["suppressed"] == []
+    assert as_json["findings"][0]["file"] == str(file)
+    github = run("lint", tmp_path, "--format", "github")
+    assert github.returncode == 1
+    line = line_of(file.read_text(encoding="utf-8"), r"- id: LNT-02$")
+    assert github.stdout.startswith(f"::error file={file},line={line},col=1,title=lint-overlap::LNT-02: ")
+    log = json.loads(run("lint", tmp_path, "--format", "sarif").stdout)
+    assert log["version"] == "2.1.0"
+    (result,) = log["runs"][0]["results"]
+    assert result["ruleId"] == "lint-overlap" and result["level"] == "warning"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == line
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["lint-overlap"]
+
+
+def test_a_finding_suppressed_with_a_reason_is_listed_not_failed(tmp_path):
+    reason = "LNT-01 is the backstop; LNT-02 is the stricter figure for the cases both cover"
+    _overlapping(tmp_path, f"      - code: lint-overlap\n        reason: {reason}\n")
+    result = run("lint", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 finding suppressed in the rule files:" in result.stdout
+    assert f"because: {reason}" in result.stdout
+    log = json.loads(run("lint", tmp_path, "--format", "sarif").stdout)
+    (found,) = log["runs"][0]["results"]
+    assert found["suppressions"] == [{"kind": "inSource", "justification": reason}]
+
+
+def test_a_suppression_that_matches_nothing_is_itself_a_finding(tmp_path):
+    text = "rules:\n" + rule("LNT-01").replace(
+        "    deadline:\n", "    suppress_lint:\n      - {code: lint-basis, reason: a basis nobody questions}\n"
+                          "    deadline:\n")
+    (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
+    result = run("lint", tmp_path)
+    assert result.returncode == 1
+    assert "lint-suppression-unused: LNT-01: suppresses lint-basis, which lint no longer finds in this rule" \
+        in result.stderr
+
+
+def test_a_remedy_must_name_a_rule_in_the_rulebook(tmp_path):
+    folder = copy_rules(tmp_path)
+    enquiries = folder / "enquiries.yaml"
+    enquiries.write_text(enquiries.read_text(encoding="utf-8").replace("remedy: [ENQ-03]", "remedy: [ENQ-33]"),
+                         encoding="utf-8")
+    result = run("lint", folder)
+    assert result.returncode == 1
+    assert "rule-unknown-rule: ENQ-01: its remedy 'ENQ-33' is not in the rulebook (did you mean 'ENQ-03'?)" \
+        in result.stderr
+
+
+# --- diff on the caseloads people actually have ----------------------------------------------------------------
+
+
+def _act01_wider(tmp_path: Path) -> Path:
+    new = copy_rules(tmp_path, "proposed")
+    activity = new / "activity.yaml"
+    activity.write_text(edit_rule(activity.read_text(encoding="utf-8"), "ACT-01", "within: {working_days: 5}",
+                                  "within: {working_days: 10}"), encoding="utf-8")
+    return new
+
+
+def test_diff_reads_json_lines_and_keeps_going_past_a_bad_case(tmp_path):
+    new = _act01_wider(tmp_path)
+    lines = [json.dumps(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(EXAMPLES.glob("*.json"))]
+    caseload = tmp_path / "cases.jsonl"
+    caseload.write_text("\n".join([lines[0], "{broken", *lines[1:]]) + "\n", encoding="utf-8")
+    folder = run("diff", RULES, new, EXAMPLES, "--as-of", AS_OF, "-f", "json")
+    streamed = run("diff", RULES, new, caseload, "--as-of", AS_OF, "-f", "json", "--jobs", "2")
+    assert streamed.returncode == 2  # a case was rejected; the others were compared
+    assert f"{caseload}:2:" in streamed.stderr and "timeline-json" in streamed.stderr
+    assert "ppcheck: 5 cases read: 4 compared, 1 rejected." in streamed.stderr
+    a, b = json.loads(folder.stdout), json.loads(streamed.stdout)
+    assert a["changed"] == b["changed"] and [c["rule_id"] for c in a["changed"]] == ["ACT-01"]
+    assert b["inputs"] == {"read": 5, "evaluated": 4, "outside": 0, "rejected": 1}
+
+
+def test_diff_markdown_for_a_sign_off_pack(tmp_path):
+    new = _act01_wider(tmp_path)
+    result = run("diff", RULES, new, EXAMPLES, "--as-of", AS_OF, "-f", "markdown", "--by", "region")
+    assert result.returncode == 1
+    assert result.stdout.startswith("# Rule change: 4 cases as of 2024-06-30\n")
+    assert "## ACT-01 — First appointment within 5 working days of sentence" in result.stdout
+    assert "| late | compliant |" in result.stdout
+
+
+def test_a_rule_edited_with_no_verdict_moving_is_not_counted_as_a_change(tmp_path):
+    new = copy_rules(tmp_path, "proposed")
+    activity = new / "activity.yaml"
+    activity.write_text(edit_rule(activity.read_text(encoding="utf-8"), "ACT-01", "severity: high",
+                                  "severity: medium"), encoding="utf-8")
+    result = run("diff", RULES, new, EXAMPLES, "--as-of", AS_OF)
+    assert result.returncode == 0, result.stdout
+    assert "No case's verdict changes." in result.stdout
+    assert "Changed, but no verdict moves on these cases: ACT-01." in result.stdout

@@ -15,6 +15,7 @@ Load a rulebook once, then evaluate any number of case timelines against it::
 Evaluation is pure: the same rulebook, timeline and as-of date always give the same report.
 """
 
+from ._version import __version__
 from .engine import (Action, CaseReport, Evidence, Instance, Kind, Reason, Rule, Rulebook, RuleVerdict, State,
                      evaluate)
 from .engine.facts import STATES
@@ -24,7 +25,6 @@ from .report.case import compact_record, report_to_dict, report_to_json
 from .rules import load_rulebook
 from .timeline import Case, Event, Timeline, load_timeline, parse_timeline, timeline_from_data
 
-__version__ = "0.2.0.dev0"
 
 __all__ = [
     "evaluate",

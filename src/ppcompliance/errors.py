@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "rule-unknown-value": "a rule names a value that the field cannot take",
     "rule-unknown-state": "a rule names a registration, RoSH level or other state that does not exist",
     "rule-impossible-window": "a window can never be met or never ends (e.g. look-back longer than allowed)",
+    "rule-unknown-rule": "a rule names another rule (its remedy) that is not in the rulebook",
     # Lint (ppcheck lint): the rulebook loads, but something in it is wrong in practice
     "lint-window-too-long": "a window or limit is longer than any supervision could be (over 10 years)",
     "lint-never-applies": "a rule's applies_when can never hold, so the rule never applies",
@@ -32,6 +33,8 @@ CODES: dict[str, str] = {
     "lint-overlap": "two rules demand the same thing of the same cases with different figures",
     "lint-basis": "a basis too thin to find its source, or an official figure with no link or note",
     "lint-always-met": "a rule's trigger is itself an expected event, so the rule is met on the trigger's day and can never fail",
+    "lint-suppression-unused": "a rule suppresses a lint finding that lint no longer makes (remove the suppression)",
+    "rule-test-failed": "a rule test (in a *.tests.yaml file) did not get the verdict it wants",
     # Timelines
     "timeline-not-found": "the timeline file does not exist",
     "timeline-unreadable": "the timeline file cannot be read or is not UTF-8",
@@ -58,6 +61,7 @@ class Diagnostic:
     json_path: str = ""
     code: str = ""
     message: str = ""
+    subject: str = ""  # what the path points into, by a name a person knows: "event E12"
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -70,14 +74,16 @@ class Diagnostic:
 
     @property
     def location(self) -> str:
-        """``file:line:column`` for YAML, ``file $.path`` for JSON, or just ``file``."""
-        if self.line and self.json_path:
-            return f"{self.file}:{self.line} {self.json_path}"  # one line of a JSON Lines file
+        """``file:line:column`` for YAML; for JSON the line (and column) where known, the JSON path and what it
+        points into (``case.json:12:18 $.events[3].date (event E4)``); or just ``file``."""
+        place = self.file
         if self.line:
-            return f"{self.file}:{self.line}:{self.column}"
+            place += f":{self.line}" + (f":{self.column}" if self.column else "")
         if self.json_path:
-            return f"{self.file} {self.json_path}"
-        return self.file
+            place += f" {self.json_path}"
+        if self.subject:
+            place += f" ({self.subject})"
+        return place
 
     def __str__(self) -> str:
         return f"{self.location}: {self.code}: {self.message}"
@@ -89,6 +95,8 @@ class Diagnostic:
             out["line"], out["column"] = self.line, self.column
         if self.json_path:
             out["json_path"] = self.json_path
+        if self.subject:
+            out["subject"] = self.subject
         return out
 
 

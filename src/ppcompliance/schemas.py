@@ -35,16 +35,42 @@ def validator(name: str) -> "Draft202012Validator":
 
 
 def leaf_errors(error: "jsonschema.ValidationError") -> list["jsonschema.ValidationError"]:
-    """The most specific errors behind one error (``if``/``then`` and ``anyOf`` keep theirs in ``context``)."""
+    """The most specific errors behind one error, one problem one message.
+
+    For a ``oneOf`` / ``anyOf`` the alternative the input came closest to is chosen, as jsonschema's
+    ``best_match`` does: one that fits the input's type, with the fewest and deepest errors — so a typo in
+    ``within: {working_dayz: 5}`` is one message about that key, not three about alternatives nobody wrote.
+    ``if``/``then`` keep their errors in ``context`` too.
+    """
     if _is_choice_of_keys(error):
         return [error]
-    if error.context:
-        deepest = max(len(e.absolute_path) for e in error.context)
-        found = [e for e in error.context if len(e.absolute_path) == deepest]
-        # Of the alternatives a oneOf offers ("a name, or a list of names"), the wrong-type ones say least.
-        telling = [e for e in found if e.validator != "type"] or found
-        return [leaf for e in telling for leaf in leaf_errors(e)]
-    return [error]
+    if not error.context:
+        return [error]
+    if error.validator in ("oneOf", "anyOf"):
+        alternatives: dict[object, list["jsonschema.ValidationError"]] = {}
+        for e in error.context:
+            alternatives.setdefault(e.relative_schema_path[0], []).append(e)
+        depth = len(error.absolute_path)
+        closest = min(alternatives.values(), key=lambda errors: (
+            any(e.validator == "type" and len(e.absolute_path) == depth for e in errors),
+            len(errors),
+            -max(len(e.absolute_path) for e in errors)))
+        return [leaf for e in closest for leaf in leaf_errors(e)]
+    deepest = max(len(e.absolute_path) for e in error.context)
+    found = [e for e in error.context if len(e.absolute_path) == deepest]
+    telling = [e for e in found if e.validator != "type"] or found
+    return [leaf for e in telling for leaf in leaf_errors(e)]
+
+
+def one_per_place(errors: list["jsonschema.ValidationError"]) -> list["jsonschema.ValidationError"]:
+    """At most one error per place where a value breaks more than one keyword for one reason: a date in the
+    wrong form fails both its pattern and its format; only the pattern (which names the form) is kept."""
+    wrong_form = {tuple(e.absolute_path) for e in errors if e.validator == "pattern" and _is_date(e)}
+    return [e for e in errors if not (e.validator == "format" and tuple(e.absolute_path) in wrong_form)]
+
+
+def _is_date(error: "jsonschema.ValidationError") -> bool:
+    return isinstance(error.schema, dict) and error.schema.get("format") == "date"
 
 
 def _is_choice_of_keys(error: "jsonschema.ValidationError") -> bool:
@@ -77,11 +103,15 @@ def message(error: "jsonschema.ValidationError") -> str:
             close = difflib.get_close_matches(str(error.instance), [str(v) for v in value], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             return f"{_short(error.instance)} is not one of the {len(value)} allowed values{hint}"
-        return f"{_short(error.instance)} is not one of: {', '.join(str(v) for v in value)}"
+        close = difflib.get_close_matches(str(error.instance), [str(v) for v in value], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close and isinstance(error.instance, str) else ""
+        return f"{_short(error.instance)} is not one of: {', '.join(str(v) for v in value)}{hint}"
     if keyword == "const":
         return f"{_short(error.instance)} should be {value!r}"
     if keyword == "format" and value == "date":
         return f"{_short(error.instance)} is not a real calendar date (YYYY-MM-DD)"
+    if keyword == "pattern" and _is_date(error):
+        return f"{_short(error.instance)} is not a date of the form YYYY-MM-DD (such as 2024-01-08)"
     if keyword == "pattern":
         return f"{_short(error.instance)} does not have the expected form"
     if keyword == "type":
@@ -105,7 +135,7 @@ def _short(instance: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def located_problems(name: str, located, source: str) -> tuple[list, list[tuple]]:
+def located_problems(name: str, located: Any, source: str) -> tuple[list[Any], list[tuple[Any, ...]]]:
     """Validate YAML data (a ``_yaml.LocatedYaml``) against ``schemas/<name>.schema.json``.
 
     Returns the problems as ``rule-schema`` diagnostics at file:line:column (an unexpected key is located at
@@ -113,21 +143,25 @@ def located_problems(name: str, located, source: str) -> tuple[list, list[tuple]
     """
     from .errors import Diagnostic
 
-    problems, bad_paths, seen = [], [], set()
+    problems: list[Diagnostic] = []
+    bad_paths: list[tuple[Any, ...]] = []
+    seen: set[tuple[int, int, str]] = set()
+    leaves: list["jsonschema.ValidationError"] = []
     for error in validator(name).iter_errors(located.data):
         bad_paths.append(tuple(error.absolute_path))
-        for leaf in leaf_errors(error):
-            path = tuple(leaf.absolute_path)
-            if path in located.refused:
-                continue  # its tag was refused and reported already
-            if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
-                allowed = set(leaf.schema.get("properties", {}))
-                extras = [k for k in leaf.instance if k not in allowed]
-                path = path + (extras[0],) if extras else path
-            unexpected = leaf.validator == "additionalProperties"
-            line, column = located.locate_key(path) if unexpected else located.locate(path)
-            text = message(leaf)
-            if (line, column, text) not in seen:
-                seen.add((line, column, text))
-                problems.append(Diagnostic(source, line, column, code="rule-schema", message=text))
+        leaves += leaf_errors(error)
+    for leaf in one_per_place(leaves):
+        path = tuple(leaf.absolute_path)
+        if path in located.refused:
+            continue  # its tag was refused and reported already
+        if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
+            allowed = set(leaf.schema.get("properties", {}))
+            extras = [k for k in leaf.instance if k not in allowed]
+            path = path + (extras[0],) if extras else path
+        unexpected = leaf.validator == "additionalProperties"
+        line, column = located.locate_key(path) if unexpected else located.locate(path)
+        text = message(leaf)
+        if (line, column, text) not in seen:
+            seen.add((line, column, text))
+            problems.append(Diagnostic(source, line, column, code="rule-schema", message=text))
     return problems, bad_paths

@@ -30,8 +30,8 @@ def either(words: Sequence[str]) -> str:
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 case``, ``2 cases`` (``many`` for an irregular plural)."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+    """``1 case``, ``2 cases``, ``1,500 cases`` (``many`` for an irregular plural)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def unit(n: int, working: bool) -> str:

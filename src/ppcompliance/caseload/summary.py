@@ -1,131 +1,187 @@
-"""The caseload view: each case reduced to a compact result, and the results rolled up into rates.
+"""The caseload view: case results rolled up into rates, the worklist, and the account of every input.
 
 Rates are computed like clinical quality measures: for each rule, the denominator is the cases where the rule
 applied and resolved (compliant + late + missed); the numerator is compliant; not applicable, pending and
 unknown are counted separately and never enter the rate. Areas and units sum their rules' rule-case pairs.
+
+``Caseload`` accumulates results (and merges with another: counts add, bounded worklists merge, so a caseload
+can be summed in parts); ``summary()`` gives the typed ``Summary`` every format renders.
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
-import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import Any, Mapping
 
-from ..engine.evaluate import evaluate
-from ..engine.facts import FAILING, STATES, State
+from ..engine.facts import FAILING, RESOLVED, STATES, State
 from ..engine.rulebook import Rulebook
-from ..errors import Diagnostic, TimelineError
-from ..explain import action_text, explain
-from ..report.case import compact_record, report_to_dict
-from ..timeline.load import parse_timeline
-from ..vocabulary import PRACTICE_AREAS
-from .inputs import Item
+from ..errors import Diagnostic
+from ..vocabulary import PRACTICE_AREAS, UNIT_KINDS
+from .work import CaseResult, Selection
+from ..report.worklist import SECTIONS, Section, WorkItem
+from .worklist import Worklist
 
-_INDEX = {state: i for i, state in enumerate(STATES)}
-UNIT_KINDS = ("region", "pdu", "team")
-RESOLVED = ("compliant", "late", "missed")
+FORMAT = "ppcompliance.caseload/2"
 MAX_REJECTED_SHOWN = 1000
+WORKLIST_SHOWN = 200  # rows per section in a summary (ppcheck due lists them all)
+_FAILING = frozenset(STATES.index(s) for s in FAILING)
 
 
-@dataclass(frozen=True, slots=True)
-class CaseResult:
-    """One input case after evaluation: its verdict per rule (indexes into STATES, in rulebook order), its
-    worklist rows, its units, and its JSON report if asked for — or the problems that stopped it."""
-
-    source: str
-    line: int
-    case_id: str | None = None
-    units: tuple[str, ...] = ()
-    states: bytes = b""
-    work: tuple[tuple, ...] = ()
-    json: str | None = None
-    problems: tuple[Diagnostic, ...] = ()
-
-
-def check_case(rulebook: Rulebook, item: Item, as_of: date, within_days: int, want_json: bool) -> CaseResult:
-    """Parse, validate and evaluate one input case (pure: no file or clock)."""
-    if item.problem is not None:
-        return CaseResult(item.source, item.line, problems=(item.problem,))
-    try:
-        timeline = parse_timeline(item.text or b"", item.source)
-    except TimelineError as exc:
-        return CaseResult(item.source, item.line, problems=tuple(_at_line(d, item) for d in exc.diagnostics))
-    try:
-        report = evaluate(rulebook, timeline, as_of)
-    except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
-        return CaseResult(item.source, item.line, problems=(Diagnostic(
-            item.source, item.line, 0, "$", "case-internal-error",
-            f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),))
-    horizon = as_of + timedelta(days=within_days)
-    rules = rulebook.by_id
-    work = []
-    for v in report.verdicts:
-        if v.state == State.MISSED and v.deciding is not None and v.deciding.due is not None:
-            d = v.deciding
-            work.append((d.due.isoformat(), v.rule_id, "missed", d.days or 0, d.working,
-                         action_text(rules[v.rule_id], d, missed=True)))
-    for a in report.next_actions:
-        if a.due <= horizon:
-            work.append((a.due.isoformat(), a.rule_id, "pending", a.days_left, a.working,
-                         action_text(rules[a.rule_id], a.instance)))
-    document = None
-    if want_json:
-        document = json.dumps(report_to_dict(report, rulebook), ensure_ascii=False, separators=(",", ":"))
-    units = tuple(timeline.case.units.get(kind, "") for kind in UNIT_KINDS)
-    return CaseResult(item.source, item.line, timeline.case.id, units,
-                      bytes(_INDEX[v.state] for v in report.verdicts), tuple(work), document)
-
-
-def _at_line(d: Diagnostic, item: Item) -> Diagnostic:
-    """A diagnostic from one line of a JSON Lines file, located at that line of the file."""
-    if item.line == 0:
-        return d
-    return Diagnostic(d.file, item.line, d.column if d.line else 0, d.json_path, d.code, d.message)
-
-
-def _counts(row: list[int]) -> dict:
-    return {state: row[i] for i, state in enumerate(STATES)}
-
-
-def rate(counts: dict) -> float | None:
+def rate(counts: Mapping[State, int]) -> float | None:
     """Compliant as a percentage of resolved (compliant + late + missed), one decimal; None if none resolved."""
     resolved = sum(counts.get(s, 0) for s in RESOLVED)
-    return None if resolved == 0 else round(100.0 * counts.get("compliant", 0) / resolved, 1)
+    return None if resolved == 0 else round(100.0 * counts.get(State.COMPLIANT, 0) / resolved, 1)
 
 
-def _measure(row: list[int]) -> dict:
-    counts = _counts(row)
-    return {"counts": counts, "applicable": sum(counts[s] for s in RESOLVED), "rate": rate(counts)}
+@dataclass(frozen=True)
+class Measure:
+    """How many rule-case pairs had each verdict, how many resolved, and the compliance rate."""
+
+    counts: Mapping[State, int]
+
+    @property
+    def applicable(self) -> int:
+        """Resolved pairs: compliant, late or missed (the rate's denominator)."""
+        return sum(self.counts.get(s, 0) for s in RESOLVED)
+
+    @property
+    def rate(self) -> float | None:
+        """Compliant as a percentage of resolved, one decimal; None if none resolved."""
+        return rate(self.counts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The measure as JSON-ready data."""
+        return {"counts": {s.value: self.counts.get(s, 0) for s in STATES}, "applicable": self.applicable,
+                "rate": self.rate}
+
+
+def _measure(row: list[int]) -> Measure:
+    return Measure({state: row[i] for i, state in enumerate(STATES)})
+
+
+@dataclass(frozen=True)
+class RuleMeasure:
+    """One rule's measure across the caseload."""
+
+    rule_id: str
+    title: str
+    area: str
+    stage: str
+    severity: str
+    illustrative: bool
+    measure: Measure
+
+
+@dataclass(frozen=True)
+class AreaMeasure:
+    """One practice area's measure (its rules' pairs summed)."""
+
+    area: str
+    title: str
+    measure: Measure
+
+
+@dataclass(frozen=True)
+class UnitMeasure:
+    """One organisational unit's cases, overall and per area."""
+
+    unit: str
+    cases: int
+    overall: Measure
+    areas: Mapping[str, Measure]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The account of every input: read = evaluated + outside the selection + rejected."""
+
+    read: int
+    evaluated: int
+    outside: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a caseload run found: the contract of every summary format (docs/caseload.md)."""
+
+    as_of: date
+    inputs: Inputs
+    rejected: tuple[Diagnostic, ...]
+    selection: Selection
+    rules_count: int
+    overall: Measure
+    cases: int
+    cases_failing: int
+    areas: tuple[AreaMeasure, ...]
+    rules: tuple[RuleMeasure, ...]
+    by: str | None
+    units: tuple[UnitMeasure, ...]
+    worklist: Worklist
+    within_days: int
+    shown: int
+
+    def rows(self, section: Section) -> list[WorkItem]:
+        """The worklist rows shown in a section, soonest first."""
+        return self.worklist.rows(section)[: self.shown]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data (``ppcompliance.caseload/2``)."""
+        w = self.worklist
+        return {
+            "format": FORMAT,
+            "as_of": self.as_of.isoformat(),
+            "inputs": {"read": self.inputs.read, "evaluated": self.inputs.evaluated, "outside": self.inputs.outside,
+                       "rejected": self.inputs.rejected},
+            "selection": self.selection.as_dict(),
+            "rejected": [d.as_dict() for d in self.rejected],
+            "rulebook": {"rules": self.rules_count},
+            "overall": {**self.overall.as_dict(), "cases": self.cases, "cases_failing": self.cases_failing},
+            "areas": [{"area": a.area, "title": a.title, **a.measure.as_dict()} for a in self.areas],
+            "rules": [{"rule_id": r.rule_id, "title": r.title, "area": r.area, "stage": r.stage,
+                       "severity": r.severity, "illustrative": r.illustrative, **r.measure.as_dict()}
+                      for r in self.rules],
+            "by": self.by,
+            "units": [{"unit": u.unit, "cases": u.cases, "overall": u.overall.as_dict(),
+                       "areas": {a: m.as_dict() for a, m in u.areas.items()}} for u in self.units],
+            "worklist": {
+                "within_days": self.within_days,
+                "include_closed": w.include_closed,
+                "closed_left_out": w.closed,
+                "sections": {s.value: {"total": w.totals[s], "shown": len(self.rows(s)),
+                                       "rows": [r.as_dict() for r in self.rows(s)]} for s in SECTIONS},
+            },
+        }
 
 
 class Caseload:
     """Rolls case results up into rates per rule, area and unit, the worklist, and the account of every input."""
 
     def __init__(self, rulebook: Rulebook, as_of: date, by: str | None = None, within_days: int = 14,
-                 worklist_limit: int | None = None):
+                 worklist_limit: int | None = WORKLIST_SHOWN, include_closed: bool = False,
+                 selection: Selection | None = None):
         self.rulebook = rulebook
         self.as_of = as_of
         self.by = by
         self.within_days = within_days
+        self.selection = selection or Selection()
         self.rules = rulebook.rules
         self.counts = [[0] * len(STATES) for _ in self.rules]
-        self.units: dict[str, list] = {}
-        self.read = self.evaluated = self.failing = 0
-        self.rejected: list[dict] = []
+        self.units: dict[str, list[Any]] = {}
+        self.read = self.evaluated = self.outside = self.failing = 0
+        self.rejected: list[Diagnostic] = []
+        self.rejected_cases = 0
         # Case ids already read, for duplicates: a set of 64-bit digests of the ids, so that it grows by about
         # 75 bytes a case rather than by the ids' text and where each was read.
         self.seen: set[int] = set()
-        # The worklist: all of it (ppcheck due), or only the soonest rows, kept in a bounded heap, so that a
-        # summary's memory does not grow with the caseload.
-        self.worklist_limit = worklist_limit
-        self.last_problems: list[dict] = []  # the problems of the case last added (empty if it was accepted)
-        self.work: list[tuple] = []
-        self.work_total = 0
+        self.worklist = Worklist(worklist_limit, include_closed)
+        self.last_problems: tuple[Diagnostic, ...] = ()  # the problems of the case last added
 
     def add(self, result: CaseResult) -> bool:
-        """Count one result; False if the case was rejected (unreadable, invalid, or a repeated case id)."""
+        """Count one result; False if the case was rejected (unreadable, invalid, or a repeated case id) or is
+        outside the selection."""
         self.read += 1
         problems = list(result.problems)
         key = _digest(result.case_id) if result.case_id is not None else None
@@ -133,16 +189,21 @@ class Caseload:
             problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
                                        f"case id {result.case_id!r} was already read earlier in this caseload; "
                                        f"the first one read is kept"))
-        self.last_problems = [d.as_dict() for d in problems]
+        self.last_problems = tuple(problems)
         if problems:
+            self.rejected_cases += 1
             # The first few problems of each case, up to a bound, so a badly broken input cannot fill memory.
             room = MAX_REJECTED_SHOWN - len(self.rejected)
-            self.rejected += [d.as_dict() for d in problems[:min(5, max(room, 0))]]
+            self.rejected += problems[:min(5, max(room, 0))]
             return False
+        assert key is not None
         self.seen.add(key)
+        if not result.selected:
+            self.outside += 1
+            return False
         self.evaluated += 1
         states = result.states
-        self.failing += any(STATES[s] in FAILING for s in states)
+        self.failing += any(s in _FAILING for s in states)
         unit = None
         if self.by is not None:
             name = result.units[UNIT_KINDS.index(self.by)] or "(none)"
@@ -152,17 +213,28 @@ class Caseload:
             self.counts[i][s] += 1
             if unit is not None:
                 unit[1][i][s] += 1
-        team = result.units[2] if len(result.units) > 2 else ""
-        for due, rule_id, state, days, working, text in result.work:
-            row = (due, result.case_id, team, rule_id, state, days, working, text)
-            self.work_total += 1
-            if self.worklist_limit is None:
-                self.work.append(row)
-            elif len(self.work) < self.worklist_limit:
-                heapq.heappush(self.work, _Latest(row))
-            elif self.worklist_limit and row < self.work[0].row:
-                heapq.heapreplace(self.work, _Latest(row))
+        self.worklist.extend(result.work)
         return True
+
+    def merge(self, other: "Caseload") -> None:
+        """Add another part of the same caseload (same rulebook, as-of date and options)."""
+        self.read += other.read
+        self.evaluated += other.evaluated
+        self.outside += other.outside
+        self.failing += other.failing
+        self.rejected_cases += other.rejected_cases
+        self.rejected = (self.rejected + other.rejected)[:MAX_REJECTED_SHOWN]
+        self.seen |= other.seen
+        for mine, theirs in zip(self.counts, other.counts):
+            for i, n in enumerate(theirs):
+                mine[i] += n
+        for name, (cases, rows) in other.units.items():
+            unit = self.units.setdefault(name, [0, [[0] * len(STATES) for _ in self.rules]])
+            unit[0] += cases
+            for mine, theirs in zip(unit[1], rows):
+                for i, n in enumerate(theirs):
+                    mine[i] += n
+        self.worklist.merge(other.worklist)
 
     def _by_area(self, rows: list[list[int]]) -> dict[str, list[int]]:
         areas: dict[str, list[int]] = {}
@@ -172,69 +244,35 @@ class Caseload:
                 total[i] += n
         return areas
 
-    def worklist(self) -> list[tuple]:
-        """The worklist rows kept, soonest due first (missed ones are overdue, so they lead)."""
-        if self.worklist_limit is None:
-            return sorted(self.work)
-        return sorted(entry.row for entry in self.work)
-
-    def summary(self, worklist_limit: int = 200) -> dict:
-        """The caseload summary (the contract of every summary format; see docs/caseload.md)."""
+    def summary(self, shown: int = WORKLIST_SHOWN) -> Summary:
+        """The summary of everything added so far."""
         areas = self._by_area(self.counts)
         overall = [sum(row[i] for row in self.counts) for i in range(len(STATES))]
-        rows = self.worklist()
-        out = {
-            "format": "ppcompliance.caseload/1",
-            "as_of": self.as_of.isoformat(),
-            "inputs": {"read": self.read, "evaluated": self.evaluated, "rejected": self.read - self.evaluated},
-            "rejected": self.rejected,
-            "rulebook": {"rules": len(self.rules)},
-            "overall": {**_measure(overall), "cases": self.evaluated, "cases_failing": self.failing},
-            "areas": [{"area": a, "title": PRACTICE_AREAS[a], **_measure(areas[a])}
-                      for a in PRACTICE_AREAS if a in areas],
-            "rules": [{"rule_id": r.id, "title": r.title, "area": r.area, "stage": r.stage, "severity": r.severity,
-                       "illustrative": r.basis.illustrative, **_measure(row)} for r, row in zip(self.rules, self.counts)],
-            "by": self.by,
-            "units": [],
-            "worklist": {
-                "within_days": self.within_days,
-                "total": self.work_total,
-                "shown": min(len(rows), worklist_limit),
-                "rows": [_row(r) for r in rows[:worklist_limit]],
-            },
-        }
+        units = []
         for name in sorted(self.units):
             cases, unit_rows = self.units[name]
             unit_total = [sum(row[i] for row in unit_rows) for i in range(len(STATES))]
-            out["units"].append({
-                "unit": name, "cases": cases, "overall": _measure(unit_total),
-                "areas": {a: _measure(row) for a, row in self._by_area(unit_rows).items()},
-            })
-        return out
-
-
-class _Latest:
-    """A heap entry that puts the latest-due row on top, so a bounded heap keeps the soonest rows."""
-
-    __slots__ = ("row",)
-
-    def __init__(self, row: tuple):
-        self.row = row
-
-    def __lt__(self, other: "_Latest") -> bool:
-        return self.row > other.row
+            units.append(UnitMeasure(name, cases, _measure(unit_total),
+                                     {a: _measure(row) for a, row in self._by_area(unit_rows).items()}))
+        return Summary(
+            as_of=self.as_of,
+            inputs=Inputs(self.read, self.evaluated, self.outside, self.rejected_cases),
+            rejected=tuple(self.rejected),
+            selection=self.selection,
+            rules_count=len(self.rules),
+            overall=_measure(overall),
+            cases=self.evaluated,
+            cases_failing=self.failing,
+            areas=tuple(AreaMeasure(a, PRACTICE_AREAS[a], _measure(areas[a])) for a in PRACTICE_AREAS if a in areas),
+            rules=tuple(RuleMeasure(r.id, r.title, r.area, r.stage, r.severity, r.basis.illustrative, _measure(row))
+                        for r, row in zip(self.rules, self.counts)),
+            by=self.by,
+            units=tuple(units),
+            worklist=self.worklist,
+            within_days=self.within_days,
+            shown=shown,
+        )
 
 
 def _digest(case_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(case_id.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def _row(r: tuple) -> dict:
-    due, case_id, team, rule_id, state, days, working, text = r
-    return {"case_id": case_id, "unit": team, "rule_id": rule_id, "state": state, "due": due, "days": days,
-            "day_unit": "working_days" if working else "days", "action": text}
-
-
-def worklist_row(r: tuple) -> dict:
-    """A worklist row as JSON-ready data."""
-    return _row(r)

@@ -117,6 +117,7 @@ class Instance(msgspec.Struct, frozen=True, gc=False):
     paused_days: int = 0
     unknown: tuple[str, ...] = ()  # with an unknown reason: what the timeline does not say (condition keywords)
     level: str = ""  # for a rule whose figures differ by RoSH level: the level whose figures judged it
+    ended: bool = False  # the period it ran in ended before the as-of date: nothing done now can count for it
 
     def revise(self, **changes: object) -> "Instance":
         """A copy with some fields changed."""

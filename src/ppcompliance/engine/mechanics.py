@@ -47,10 +47,12 @@ def check(view: CaseView, kind: Kind, candidates: Matched, start: Day, due: Day,
         return Instance(State.NOT_APPLICABLE, kind, window_from, window_to, window_to, cited, working=working,
                         reason=Reason.LAPSED)
     if view.as_of > due:
-        # Days overdue stop counting when supervision ends (0 if it ended on the due date).
+        # Days overdue stop counting when supervision ends (0 if it ended on the due date), or the period in
+        # which the rule applied.
         last = min(view.horizon, stop) if stop is not None else view.horizon
         return Instance(State.MISSED, kind, window_from, window_to, window_to, cited,
-                        days=dates.between(due, max(last, due), working), working=working)
+                        days=dates.between(due, max(last, due), working), working=working,
+                        ended=stop is not None and stop < view.as_of)
     return Instance(State.PENDING, kind, window_from, window_to, window_to, cited,
                     days=dates.between(view.as_of, due, working), working=working)
 

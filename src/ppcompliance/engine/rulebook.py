@@ -278,6 +278,11 @@ class Rule:
     in_force_from: date | None = None
     in_force_until: date | None = None
     description: str = ""
+    #: Rules that take over once this one's obligation can no longer be met (a pre-sentence check missed at
+    #: sentence is remedied by the early-supervision one); named in the worklist and the explanation.
+    remedy: tuple[str, ...] = ()
+    #: Lint findings the rule's authors have looked at and accept, each with the reason: (code, reason).
+    suppress: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)  # where it is written does not change what it means
     file: str = field(default="", compare=False)
     #: For a rule with ``by_rosh``: one rule per level, each with that level's figures and applying only at it.

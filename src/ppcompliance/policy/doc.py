@@ -6,10 +6,11 @@ self-contained page) for a policy board.
 
 from __future__ import annotations
 
-import html
+from typing import NamedTuple
 
 from ..engine.rulebook import Rule, Rulebook
 from ..explain.describe import applicability_sentence, obligation_sentence
+from ..report.html import environment, policy
 from ..vocabulary import PRACTICE_AREAS, STAGES
 
 
@@ -67,47 +68,29 @@ def rulebook_markdown(rulebook: Rulebook, title: str = "The rulebook") -> str:
     return "\n".join(lines) + "\n"
 
 
-_STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-color:#1b1b1b;line-height:1.45}h1{font-size:1.8rem}h2{border-bottom:2px solid #1d70b8;padding-bottom:.2rem;margin-top:2.5rem}
-h3{color:#505a5f}.rule{border-left:4px solid #1d70b8;padding:.2rem 1rem;margin:1rem 0}.rule.illustrative{border-color:#f47738}
-.id{font-family:monospace;color:#505a5f}.expects{font-weight:600}.meta{color:#505a5f;font-size:.9rem}
-table{border-collapse:collapse}td,th{border:1px solid #b1b4b6;padding:.2rem .5rem;font-size:.85rem}
-"""
+class _Entry(NamedTuple):
+    """One rule as the HTML page shows it: the rule and its sentences."""
+
+    rule: Rule
+    expects: str
+    applies: str
+    figure: str
+    linked: bool  # whether its basis link is a web address, shown as a link (anything else is shown as text)
 
 
 def rulebook_html(rulebook: Rulebook, title: str = "The rulebook") -> str:
-    """The rulebook as one self-contained HTML page (no scripts, no network)."""
-    e = html.escape
+    """The rulebook as one self-contained HTML page (no scripts, nothing fetched)."""
     official, illustrative = _totals(rulebook)
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{e(title)}</h1>",
-        f"<p>{len(rulebook.rules)} rules: {official} with an official figure, {illustrative} with an illustrative "
-        "figure that a policy team is expected to set (marked in orange).</p>",
-    ]
-    for _area, area_title, stages in _sections(rulebook):
-        out.append(f"<h2>{e(area_title)}</h2>")
-        for _, stage_title, rules in stages:
-            out.append(f"<h3>{e(stage_title)}</h3>")
-            for rule in rules:
-                kind = "rule illustrative" if rule.basis.illustrative else "rule"
-                basis = e(rule.basis.citation)
-                if rule.basis.link:
-                    basis += f' (<a href="{e(rule.basis.link)}">{e(rule.basis.link)}</a>)'
-                out += [
-                    f'<div class="{kind}" id="{e(rule.id)}">',
-                    f'<h4><span class="id">{e(rule.id)}</span> {e(rule.title)}</h4>',
-                    f'<p class="expects">{e(obligation_sentence(rule))}</p>',
-                    f"<p>{e(applicability_sentence(rule))}</p>",
-                ]
-                if rule.description:
-                    out.append(f"<p>{e(rule.description)}</p>")
-                out.append(f'<p class="meta">Basis: {basis}. {e(_figure(rule))}'
-                           + (f"<br>Note: {e(rule.basis.note)}" if rule.basis.note else "")
-                           + f"<br>Severity: {e(rule.severity)}; template: {e(rule.template)}; source: "
-                             f"{e(rule.source)}</p></div>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+
+    def entry(rule: Rule) -> _Entry:
+        link = rule.basis.link or ""
+        return _Entry(rule, obligation_sentence(rule), applicability_sentence(rule), _figure(rule),
+                      link.startswith(("https://", "http://")))
+
+    grid = [(area, area_title, [[r for r in rulebook.rules if r.area == area and r.stage == s] for s in STAGES])
+            for area, area_title in PRACTICE_AREAS.items()]
+    sections = [(area, area_title, [(stage_title, [entry(r) for r in rules]) for _, stage_title, rules in stages])
+                for area, area_title, stages in _sections(rulebook)]
+    return environment().get_template("rulebook.html.j2").render(
+        title=title, csp=policy(), rules_count=len(rulebook.rules), official=official, illustrative=illustrative,
+        stages=STAGES, grid=grid, sections=sections)

@@ -9,6 +9,7 @@ an "official" figure. Each finding is a Diagnostic located at the rule's first l
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Iterator
 
 from ..engine.rulebook import Condition, Rule, Rulebook
@@ -21,16 +22,51 @@ LONGEST_WINDOW_DAYS = 3650
 
 
 
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding a rule's authors accept, and why."""
+
+    finding: Diagnostic
+    reason: str
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """What lint found: the findings to fix, and those suppressed in the rule files (with their reasons)."""
+
+    findings: tuple[Diagnostic, ...]
+    suppressed: tuple[Suppressed, ...]
+
+
 def lint_rulebook(rulebook: Rulebook) -> list[Diagnostic]:
-    """Every lint finding in the rulebook, sorted by file and line."""
-    found: list[Diagnostic] = []
+    """Every lint finding in the rulebook that no rule suppresses, sorted by file and line."""
+    return list(lint(rulebook).findings)
+
+
+def lint(rulebook: Rulebook) -> LintResult:
+    """Every lint finding in the rulebook, sorted by file and line, apart from those a rule suppresses."""
+    found: dict[str, list[Diagnostic]] = {}
     for rule in rulebook.rules:
-        found += _windows(rule)
-        found += _template(rule)
-        found += _never(rule)
-        found += _basis(rule)
-    found += _overlaps(rulebook)
-    return sorted(found, key=Diagnostic.sort_key)
+        found[rule.id] = _windows(rule) + _template(rule) + _never(rule) + _basis(rule)
+    for rule_id, finding in _overlaps(rulebook):
+        found[rule_id].append(finding)
+    findings: list[Diagnostic] = []
+    suppressed: list[Suppressed] = []
+    for rule in rulebook.rules:
+        reasons = dict(rule.suppress)
+        used = set()
+        for finding in found[rule.id]:
+            if finding.code in reasons:
+                used.add(finding.code)
+                suppressed.append(Suppressed(finding, reasons[finding.code]))
+            else:
+                findings.append(finding)
+        for code in reasons:
+            if code not in used:
+                findings.append(_at(rule, "lint-suppression-unused",
+                                    f"suppresses {code}, which lint no longer finds in this rule"))
+    return LintResult(tuple(sorted(findings, key=Diagnostic.sort_key)),
+                      tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())))
 
 
 def _at(rule: Rule, code: str, message: str) -> Diagnostic:
@@ -110,7 +146,7 @@ def _numbers(rule: Rule) -> dict[str, object]:
     return out
 
 
-def _overlaps(rulebook: Rulebook) -> list[Diagnostic]:
+def _overlaps(rulebook: Rulebook) -> list[tuple[str, Diagnostic]]:
     out = []
     groups: dict = {}
     for rule in rulebook.rules:
@@ -124,9 +160,9 @@ def _overlaps(rulebook: Rulebook) -> list[Diagnostic]:
                 continue
             differ = ", ".join(f"{k} {na.get(k)} vs {nb.get(k)}" for k in sorted(set(na) | set(nb))
                                if na.get(k) != nb.get(k))
-            out.append(_at(b, "lint-overlap",
+            out.append((b.id, _at(b, "lint-overlap",
                            f"demands the same as {a.id} ({a.source}) for cases both apply to, with different "
-                           f"figures ({differ}); narrow one rule's applies_when or in_force"))
+                           f"figures ({differ}); narrow one rule's applies_when or in_force")))
     return out
 
 

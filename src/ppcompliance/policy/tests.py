@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -37,6 +38,7 @@ class RuleTest:
     want: dict
     file: str
     line: int
+    lines: dict[str, int] = field(default_factory=dict)  # JSON path in the timeline -> line of the test file
 
 
 @dataclass(frozen=True)
@@ -84,18 +86,31 @@ def load_tests(files: list[Path]) -> tuple[list[RuleTest], list[Diagnostic]]:
             problems += schema_problems
             continue
         for i, item in enumerate(located.data["tests"]):
-            tests.append(_test(item, source, located.locate(("tests", i))[0]))
+            lines = {f"$.events[{n}]" + (f".{k}" if k else ""): located.locate(("tests", i, "events", n) + ((k,) if k else ()))[0]
+                     for n, event in enumerate(item["events"]) for k in ("", *event)}
+            lines.update({f"$.case.{k}": located.locate(("tests", i, "case", k))[0] for k in item.get("case", {})})
+            tests.append(_test(item, source, located.locate(("tests", i))[0], lines))
     return tests, problems
 
 
-def _test(item: dict, source: str, line: int) -> RuleTest:
+def _valid_date(text: object) -> bool:
+    try:
+        _dt.date.fromisoformat(str(text))
+    except ValueError:
+        return False
+    return isinstance(text, str) and len(text) == 10
+
+
+def _test(item: dict[str, Any], source: str, line: int, lines: dict[str, int] | None = None) -> RuleTest:
     events = []
     for n, event in enumerate(item["events"], 1):
         event = dict(event)
         event.setdefault("id", f"E{n}")
         events.append({"id": event.pop("id"), **event})
     case = dict(item.get("case", {}))
-    dates = sorted(e["date"] for e in events if isinstance(e.get("date"), str))
+    # The case's dates, where the test does not give them, come from its events' (valid) dates, so that a
+    # mistyped event date is reported as the event's, not as a case date nobody wrote.
+    dates = sorted(e["date"] for e in events if _valid_date(e.get("date")))
     start = case.get("start_date") or (dates[0] if dates else item["as_of"])
     if "expected_end_date" not in case:
         try:
@@ -110,7 +125,8 @@ def _test(item: dict, source: str, line: int) -> RuleTest:
         "events": events,
     }
     want = item["want"] if isinstance(item["want"], dict) else {"verdict": item["want"]}
-    return RuleTest(item["rule"], item["name"], timeline, _dt.date.fromisoformat(item["as_of"]), want, source, line)
+    return RuleTest(item["rule"], item["name"], timeline, _dt.date.fromisoformat(item["as_of"]), want, source, line,
+                    lines or {})
 
 
 def run_test(rulebook: Rulebook, test: RuleTest) -> Outcome:
@@ -122,7 +138,7 @@ def run_test(rulebook: Rulebook, test: RuleTest) -> Outcome:
         timeline = timeline_from_data(test.timeline, f"{test.file}:{test.line}")
     except TimelineError as exc:
         return Outcome(test, None, error="the test's case is not a valid timeline: " +
-                       "; ".join(f"{d.json_path}: {d.message}" for d in exc.diagnostics))
+                       "; ".join(_where(test, d) + d.message for d in exc.diagnostics))
     (verdict,) = evaluate(Rulebook((rule,)), timeline, test.as_of).verdicts
     sentence = explain_rule(rule, verdict, context(timeline.case, test.as_of)).sentence
     return Outcome(test, verdict, tuple(_differences(test.want, verdict)), sentence=sentence)
@@ -215,3 +231,15 @@ def _detail(o: Outcome) -> str:
     if o.sentence:
         text += f"\n{o.sentence}"
     return text
+
+
+def _where(test: RuleTest, d: Diagnostic) -> str:
+    """Where in the test file a problem of its timeline is: the line, and the event by its id."""
+    path = d.json_path
+    while path and path not in test.lines:
+        path = path.rsplit(".", 1)[0] if "." in path[2:] else ""
+    line = test.lines.get(path)
+    index = d.json_path.split("]")[0].split("[")[-1] if d.json_path.startswith("$.events[") else None
+    event = test.timeline["events"][int(index)]["id"] if index is not None and index.isdigit() else None
+    parts = [f"line {line}" if line else "", f"event {event}" if event else d.json_path]
+    return ", ".join(p for p in parts if p) + ": "

@@ -1,131 +1,200 @@
-"""Rendering a caseload summary (the dict ``Caseload.summary`` makes) as text, CSV and Markdown, and the
-worklist as text and CSV. HTML is in ``_report_html``. Pure: these return text; only the CLI prints."""
+"""Rendering a caseload summary as text, CSV and Markdown, and the worklist as text, CSV and JSON. HTML is in
+``report.html``. Pure: these return text; only the CLI prints.
+
+The renderers take the typed summary (``caseload.summary.Summary``) through a small protocol, so that this
+stage does not depend on how a caseload is evaluated.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from typing import Any, Iterable, Protocol, Sequence
 
-from ..dates import human, parse_date
-from ..engine.facts import STATES
+from .. import words
+from ..dates import human
+from ..engine.facts import STATES, State
 
 
-def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate:.1f}%"
+class _Measure(Protocol):
+    counts: Any
+    applicable: int
+    rate: float | None
 
 
-def _line(label: str, m: dict, width: int = 44) -> str:
-    c = m["counts"]
-    return (f"{label[:width]:<{width}} {_pct(m['rate']):>7} {m['applicable']:>8} {c['compliant']:>9} {c['late']:>6} "
-            f"{c['missed']:>7} {c['pending']:>8} {c['unknown']:>8} {c['not_applicable']:>7}")
+def pct(rate: float | None) -> str:
+    """A rate as ``62.5%``, or a dash for none."""
+    return "\u2013" if rate is None else f"{rate:.1f}%"
+
+
+def _line(label: str, m: _Measure, width: int = 44) -> str:
+    c = m.counts
+    label = label if len(label) <= width else label[: width - 1] + "\u2026"
+    return (f"{label:<{width}} {pct(m.rate):>7} {m.applicable:>8} {c[State.COMPLIANT]:>9} {c[State.LATE]:>6} "
+            f"{c[State.MISSED]:>7} {c[State.PENDING]:>8} {c[State.UNKNOWN]:>8} {c[State.NOT_APPLICABLE]:>7}")
 
 
 _HEAD = f"{'':<44} {'rate':>7} {'resolved':>8} {'compliant':>9} {'late':>6} {'missed':>7} {'pending':>8} " \
         f"{'unknown':>8} {'n/a':>7}"
 
 
-def summary_text(s: dict) -> str:
-    """The summary as a plain-text report for a terminal or an email."""
-    i = s["inputs"]
-    o = s["overall"]
+def accounts(s: Any) -> str:
+    """``1,000 cases read: 998 evaluated, 2 rejected`` (and those outside the selection, if any)."""
+    i = s.inputs
+    parts = [f"{i.evaluated:,} evaluated"]
+    if i.outside:
+        parts.append(f"{i.outside:,} outside {s.selection.describe()}")
+    parts.append(f"{i.rejected:,} rejected")
+    return f"{words.plural(i.read, 'case')} read: " + ", ".join(parts)
+
+
+def summary_text(s: Any, sections: Sequence[Any] | None = None) -> str:
+    """The summary as a plain-text report for a terminal or an email (the worklist's first two sections)."""
+    from .worklist import Section
+
     out = [
-        f"Caseload as of {human(parse_date(s['as_of']))}: {i['read']} cases read, {i['evaluated']} evaluated, "
-        f"{i['rejected']} rejected.",
-        f"Overall: {_pct(o['rate'])} of {o['applicable']} resolved obligations met in time "
-        f"({o['cases_failing']} of {o['cases']} cases have something late, missed or unknown).",
+        f"Caseload as of {human(s.as_of)}: {accounts(s)}.",
+        f"Overall: {pct(s.overall.rate)} of {s.overall.applicable:,} resolved obligations met in time "
+        f"({s.cases_failing:,} of {words.plural(s.cases, 'case')} have something late, missed or unknown).",
         "Rates are compliant / (compliant + late + missed); pending, unknown and not applicable are not in them.",
         "",
         "By practice area",
         _HEAD,
     ]
-    out += [_line(a["title"], a) for a in s["areas"]]
+    out += [_line(a.title, a.measure) for a in s.areas]
     out += ["", "By rule", _HEAD]
-    out += [_line(f"{r['rule_id']} {r['title']}" + (" *" if r["illustrative"] else ""), r) for r in s["rules"]]
+    out += [_line(f"{r.rule_id} {r.title}" + (" *" if r.illustrative else ""), r.measure) for r in s.rules]
     out.append("* illustrative figure")
-    if s["by"]:
-        out += ["", f"By {s['by']}", _HEAD]
-        out += [_line(f"{u['unit']} ({u['cases']} cases)", u["overall"]) for u in s["units"]]
-    w = s["worklist"]
-    out += ["", f"Worklist: {w['total']} actions missed or due within {w['within_days']} days"
-            + (f" (the first {w['shown']} shown; ppcheck due lists them all)" if w["shown"] < w["total"] else "")]
-    out += worklist_lines(w["rows"])
-    if s["rejected"]:
-        out += ["", f"Rejected inputs ({i['rejected']} cases):"]
-        out += [f"  {where(r)}: {r['code']}: {r['message']}" for r in s["rejected"]]
+    if s.by:
+        out += ["", f"By {s.by}", _HEAD]
+        out += [_line(f"{u.unit} ({words.plural(u.cases, 'case')})", u.overall) for u in s.units]
+    out += ["", *worklist_text(s, sections or (Section.OVERDUE, Section.DUE), summary=True)]
+    if s.rejected:
+        out += ["", f"Rejected inputs ({words.plural(s.inputs.rejected, 'case')}):"]
+        out += [f"  {where(d)}: {d.code}: {d.message}" for d in s.rejected]
     return "\n".join(out) + "\n"
 
 
-def where(r: dict) -> str:
-    """Where a rejected input was: ``file:line $.json.path``."""
-    place = r["file"] + (f":{r['line']}" if r.get("line") else "")
-    return place + (f" {r['json_path']}" if r.get("json_path") else "")
+def where(d: Any) -> str:
+    """Where a rejected input was: ``file:line:column $.json.path (event E4)``."""
+    return str(d.location)
 
 
-def worklist_lines(rows: list[dict]) -> list[str]:
-    """Worklist rows as aligned text lines, soonest first."""
+def _when(row: Any) -> str:
+    days = words.days(row.days, row.working)
+    if row.state == State.MISSED:
+        return f"{days} overdue"
+    return "due today" if row.days == 0 else f"{days} left"
+
+
+def worklist_lines(rows: Iterable[Any]) -> list[str]:
+    """Worklist rows as aligned text lines."""
     out = []
     for r in rows:
-        unit = "working day" if r["day_unit"] == "working_days" else "day"
-        days = f"{r['days']} {unit}{'s' if r['days'] != 1 else ''}"
-        when = f"{days} overdue" if r["state"] == "missed" else ("due today" if r["days"] == 0 else f"{days} left")
-        out.append(f"  {human(parse_date(r['due'])):<16} {when:<26} {r['case_id']:<12} {r['unit'] or '-':<14} "
-                   f"{r['rule_id']:<8} {r['action']}")
+        remedy = f" [now: {', '.join(r.remedy)}]" if r.remedy else ""
+        out.append(f"  {human(r.due):<16} {_when(r):<26} {r.case_id:<12} {r.team or '-':<14} {r.rule_id:<8} "
+                   f"{r.action}{remedy}")
     return out
 
 
-def summary_csv(s: dict) -> str:
+def worklist_text(s: Any, sections: Sequence[Any], summary: bool = False) -> list[str]:
+    """The worklist's sections as text, each with its heading and how many rows it has."""
+    from .worklist import SECTIONS, TITLES, Section
+
+    w = s.worklist
+    out = [f"Worklist as of {human(s.as_of)}: what is overdue, and what falls due within {s.within_days} days"
+           + (f" ({s.selection.describe()})" if s.selection.units else "")]
+    for section in sections:
+        rows = s.rows(section)
+        total = w.totals[section]
+        head = f"{TITLES[section]}: {words.plural(total, 'action')}"
+        if len(rows) < total:
+            head += f" (the first {len(rows)} shown; ppcheck due lists them all)"
+        out += ["", head]
+        out += worklist_lines(rows) if rows else ["  (none)"]
+    hidden = [x for x in SECTIONS if x not in sections and w.totals[x]]
+    if Section.PAST in hidden:
+        out += ["", f"{words.plural(w.totals[Section.PAST], 'missed action')} can no longer be done "
+                    f"({'ppcheck due --past' if summary else '--past'} lists them)."]
+    if w.closed:
+        out.append(f"{words.plural(w.closed, 'action')} on closed cases not listed (--include-closed lists them).")
+    return out
+
+
+def summary_csv(s: Any) -> str:
     """One row per rule, per area and overall (and per unit and area with --by), for a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["as_of", "scope", "unit", "id", "title", "rate", "resolved", *STATES])
+    writer.writerow(["as_of", "scope", "unit", "id", "title", "rate", "resolved", *(x.value for x in STATES)])
 
-    def row(scope, unit, ident, title, m):
-        writer.writerow([s["as_of"], scope, unit, ident, title, "" if m["rate"] is None else m["rate"],
-                         m["applicable"], *(m["counts"][state] for state in STATES)])
+    def row(scope: str, unit: str, ident: str, title: str, m: _Measure) -> None:
+        writer.writerow([s.as_of.isoformat(), scope, unit, ident, title, "" if m.rate is None else m.rate,
+                         m.applicable, *(m.counts[state] for state in STATES)])
 
-    row("overall", "", "", "all rules", s["overall"])
-    for a in s["areas"]:
-        row("area", "", a["area"], a["title"], a)
-    for r in s["rules"]:
-        row("rule", "", r["rule_id"], r["title"], r)
-    for u in s["units"]:
-        row(s["by"], u["unit"], "", "all rules", u["overall"])
-        for area, m in u["areas"].items():
-            row(s["by"], u["unit"], area, area, m)
+    row("overall", "", "", "all rules", s.overall)
+    for a in s.areas:
+        row("area", "", a.area, a.title, a.measure)
+    for r in s.rules:
+        row("rule", "", r.rule_id, r.title, r.measure)
+    for u in s.units:
+        row(s.by, u.unit, "", "all rules", u.overall)
+        for area, m in u.areas.items():
+            row(s.by, u.unit, area, area, m)
     return buffer.getvalue()
 
 
-def summary_markdown(s: dict) -> str:
+def summary_markdown(s: Any) -> str:
     """The summary as Markdown tables."""
-    i, o = s["inputs"], s["overall"]
-    out = [f"# Caseload as of {s['as_of']}", "",
-           f"{i['read']} cases read, {i['evaluated']} evaluated, {i['rejected']} rejected. Overall "
-           f"**{_pct(o['rate'])}** of {o['applicable']} resolved obligations met in time.", "",
+    from .worklist import Section, TITLES
+
+    o = s.overall
+    out = [f"# Caseload as of {s.as_of.isoformat()}", "",
+           f"{accounts(s)}. Overall **{pct(o.rate)}** of {o.applicable:,} resolved obligations met in time.", "",
            "| | rate | resolved | compliant | late | missed | pending | unknown | n/a |",
            "|---|---|---|---|---|---|---|---|---|"]
 
-    def md(label, m):
-        c = m["counts"]
-        return (f"| {label} | {_pct(m['rate'])} | {m['applicable']} | {c['compliant']} | {c['late']} | "
-                f"{c['missed']} | {c['pending']} | {c['unknown']} | {c['not_applicable']} |")
+    def md(label: str, m: _Measure) -> str:
+        c = m.counts
+        return (f"| {label} | {pct(m.rate)} | {m.applicable} | {c[State.COMPLIANT]} | {c[State.LATE]} | "
+                f"{c[State.MISSED]} | {c[State.PENDING]} | {c[State.UNKNOWN]} | {c[State.NOT_APPLICABLE]} |")
 
-    out += [md(f"**{a['title']}**", a) for a in s["areas"]]
-    out += [md(f"{r['rule_id']} {r['title']}", r) for r in s["rules"]]
-    if s["by"]:
-        out += ["", f"## By {s['by']}", "", "| unit | cases | rate | resolved |", "|---|---|---|---|"]
-        out += [f"| {u['unit']} | {u['cases']} | {_pct(u['overall']['rate'])} | {u['overall']['applicable']} |"
-                for u in s["units"]]
-    if s["rejected"]:
-        out += ["", "## Rejected inputs", ""] + [f"- `{where(r)}` {r['code']}: {r['message']}" for r in s["rejected"]]
+    out += [md(f"**{a.title}**", a.measure) for a in s.areas]
+    out += [md(f"{r.rule_id} {r.title}", r.measure) for r in s.rules]
+    if s.by:
+        out += ["", f"## By {s.by}", "", "| unit | cases | rate | resolved |", "|---|---|---|---|"]
+        out += [f"| {u.unit} | {u.cases} | {pct(u.overall.rate)} | {u.overall.applicable} |" for u in s.units]
+    for section in (Section.OVERDUE, Section.DUE):
+        rows = s.rows(section)
+        out += ["", f"## {TITLES[section]} ({s.worklist.totals[section]})", ""]
+        if rows:
+            out += ["| due | days | case | team | rule | action |", "|---|---|---|---|---|---|"]
+            out += [f"| {r.due.isoformat()} | {_when(r)} | {r.case_id} | {r.team or '-'} | {r.rule_id} | {r.action} |"
+                    for r in rows]
+        else:
+            out.append("None.")
+    if s.rejected:
+        out += ["", "## Rejected inputs", ""] + [f"- `{where(d)}` {d.code}: {d.message}" for d in s.rejected]
     return "\n".join(out) + "\n"
 
 
-def worklist_csv(rows: list[dict]) -> str:
-    """The worklist as CSV."""
+def worklist_csv(rows: Iterable[Any]) -> str:
+    """The worklist as CSV: one row per action, its section and both units of days spelled out."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    fields = ["due", "state", "days", "day_unit", "case_id", "unit", "rule_id", "action"]
-    writer.writerow(fields)
+    writer.writerow(["section", "due", "state", "days", "day_unit", "case_id", "region", "pdu", "team", "rule_id",
+                     "action", "remedy"])
     for r in rows:
-        writer.writerow([r[f] for f in fields])
+        writer.writerow([r.section.value, r.due.isoformat(), r.state.value, r.days,
+                         "working_days" if r.working else "days", r.case_id, *r.units, r.rule_id, r.action,
+                         " ".join(r.remedy)])
     return buffer.getvalue()
+
+
+def worklist_json(s: Any, sections: Sequence[Any]) -> str:
+    """The worklist as one JSON document, by section."""
+    w = s.worklist
+    doc = {"format": "ppcompliance.worklist/2", "as_of": s.as_of.isoformat(), "within_days": s.within_days,
+           "selection": s.selection.as_dict(), "include_closed": w.include_closed, "closed_left_out": w.closed,
+           "sections": {x.value: {"total": w.totals[x], "rows": [r.as_dict() for r in s.rows(x)]} for x in sections}}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -136,6 +136,8 @@ class Compiler:
             in_force_from=start,
             in_force_until=until,
             description=data.get("description", ""),
+            remedy=tuple(data.get("remedy", ())),
+            suppress=tuple((item["code"], item["reason"]) for item in data.get("suppress_lint", ())),
             source=source,
             file=self.file,
         )

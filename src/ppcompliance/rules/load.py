@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .._resources import default_rules_dir
+from ..engine.conditions.suggest import suggest
 from ..engine.rulebook import Rule, Rulebook
 from ..errors import Diagnostic, RuleError
 from ..schemas import located_problems
@@ -62,6 +63,13 @@ def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
                 continue
             first_seen[rule.id] = rule.source
             rules.append(rule)
+    known = {rule.id for rule in rules}
+    for rule in rules:
+        for other in rule.remedy:
+            if other not in known or other == rule.id:
+                why = "is the rule itself" if other == rule.id else f"is not in the rulebook{suggest(other, known)}"
+                problems.append(Diagnostic(rule.file or rule.source, rule.line, 1, code="rule-unknown-rule",
+                                           message=f"{rule.id}: its remedy {other!r} {why}"))
     if problems:
         raise RuleError(problems)
     return Rulebook(tuple(rules), tuple(str(f) for f in files))

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..engine.conditions import CONDITIONS
 from ..engine.templates import TEMPLATES
+from ..errors import CODES
 from ..vocabulary import KNOWN_EVENT_TYPES, PRACTICE_AREAS, ROSH_LEVELS, SEVERITIES, STAGES
 
 _BY_ROSH_NOTE = ("The rule applies only at the levels listed; every by_rosh table in a rule must list the same "
@@ -68,6 +69,25 @@ def build_rules_schema() -> dict[str, Any]:
                      "description": "The period in which the rule is in force (both ends included). An obligation "
                                     "whose trigger (or period) falls outside it does not apply.",
                      "examples": [{"from": "2024-06-07"}]},
+        "remedy": {"type": "array", "minItems": 1, "uniqueItems": True, "maxItems": 10,
+                   "items": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"},
+                   "description": "Rules that take over once this rule's obligation can no longer be met: a check "
+                                  "due before sentence, missed, is remedied by the one due early in supervision. "
+                                  "The worklist and the explanation name them.",
+                   "examples": [["ENQ-03"]]},
+        "suppress_lint": {
+            "type": "array", "minItems": 1, "maxItems": 20,
+            "items": {"type": "object", "additionalProperties": False, "required": ["code", "reason"],
+                      "properties": {"code": {"enum": [code for code in CODES if code.startswith("lint-")
+                                                       and code != "lint-suppression-unused"]},
+                                     "reason": {"$ref": "#/$defs/text",
+                                                "description": "Why the finding is accepted (ppcheck lint lists "
+                                                               "it)."}}},
+            "description": "Lint findings about this rule that its authors have looked at and accept, each with the "
+                           "reason. ppcheck lint lists them as suppressed, and reports a suppression that no "
+                           "longer matches anything.",
+            "examples": [[{"code": "lint-overlap", "reason": "ACT-03 is the backstop for every case; ACT-02 sets "
+                                                            "the figures by RoSH."}]]},
         "applies_when": {"$ref": "#/$defs/condition",
                          "description": "When the rule applies. For deadline, precedence and response: checked on the "
                                         "trigger's day; for before_end: on the first day of the end window; for "

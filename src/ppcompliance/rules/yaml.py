@@ -27,6 +27,7 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 Path = tuple  # a JSON-style path: keys and list indexes
@@ -113,10 +114,11 @@ class _Builder:
             if node.tag not in _SCALAR_TAGS:
                 self._refuse(node, path)
                 return None
-            value = self._constructor.construct_object(node)
-            if isinstance(value, (_dt.date, _dt.datetime)):
-                return value.isoformat()[:10] if not isinstance(value, _dt.datetime) else value.isoformat()
-            return value
+            if node.tag == _TIMESTAMP_TAG:
+                # A date stays the text it was written as, so that an impossible one (2024-02-30) is reported by
+                # the schema at its line rather than failing to construct.
+                return node.value
+            return self._constructor.construct_object(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 self._refuse(node, path)

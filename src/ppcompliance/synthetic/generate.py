@@ -3,10 +3,18 @@
 Each case is drawn in two passes. The *world* pass decides what happens to the person, whatever the quality of
 practice: the supervision type and dates, the RoSH level and its changes, registrations, MAPPA category and
 level, new information, custody (remand, recall) and an early end. The *practice* pass decides what the
-practitioner and manager do about it, against the expectations of the default rulebook: ``quality`` is the
-probability that each expected action happens, and happens in time (for a routine, such as contact in person
-or three-monthly oversight, that the routine is kept). Both passes draw from the one ``random.Random`` given,
-so a case's world is the same at every quality and only the practice differs.
+practitioner and manager do about it, against the expectations of the rulebook given (the bundled one by
+default): ``quality`` is the probability that each expected action happens, and happens in time (for a routine,
+such as contact in person or three-monthly oversight, that the routine is kept). Both passes draw from the one
+``random.Random`` given, so a case's world is the same at every quality and only the practice differs.
+
+The practice pass takes every figure that decides *when* an expected action is due from the rulebook, through
+:class:`~ppcompliance.synthetic.figures.Figures` (which also names the rule each practice routine serves), and
+counts it as the rule does: an action due within N working days is placed N working days on at most, past
+weekends and bank holidays. A rule the generator serves that the rulebook lacks is practised at the bundled
+rulebook's figures, so every routine runs whatever rulebook is given (see that module). Where practice has a
+habit of its own (how early before the due date, how late when it lapses) the habit is a share of, or an offset
+from, the rule's figure.
 
 Everything is an id, a code or a date: no names, no free text, no personal details.
 
@@ -21,7 +29,12 @@ import bisect
 import calendar
 import random
 from datetime import date, timedelta
-from typing import Iterator
+from functools import lru_cache
+from typing import Callable, Iterator
+
+from ..dates import add_days, days_between, subtract_days
+from ..engine.rulebook import Duration, Rulebook
+from .figures import Figures
 
 __all__ = ["generate_case", "generate_caseload", "FIRST_DAY", "LAST_DAY"]
 
@@ -116,11 +129,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _weekday(day: date) -> date:
-    """The day, or for a weekend the Monday after (work is recorded on weekdays).
-
-    A weekend day N calendar days after a trigger is at most N - 1 working days after it, and the Monday adds
-    one, so an action placed within N calendar days of its trigger stays within N working days.
-    """
+    """The day, or for a weekend the Monday after (work is recorded on weekdays)."""
     wd = day.weekday()
     return day + timedelta(days=7 - wd) if wd >= 5 else day
 
@@ -284,14 +293,46 @@ def _world(rng: random.Random, index: int, start_from: date, end_by: date, long:
 
 # --- practice: what probation does about it -----------------------------------------------------------------
 
-class _Practice:
-    """Builds the events of one case from its world, at one practice quality and contact intensity."""
+# How briskly practice keeps contact in person at each RoSH level: the gap to the next contact is drawn between
+# these shares (in fourteenths) of the longest gap the contact rule (ACT-02) allows at the level. Where that is a
+# week (very high) contact is weekly rather than twice a week; elsewhere it varies from half the limit (a little
+# less at low risk) to six sevenths of it. Before the first assessment, the very high habit.
+_PACE = {"very_high": (10, 12), "high": (7, 12), "medium": (7, 12), "low": (6, 12)}
 
-    def __init__(self, world: _World, rng: random.Random, quality: float, intensity: float):
+
+def _back(day: date, span: Duration | None) -> date | None:
+    """The first day of a look-back of ``span`` before ``day``, counted as the rule counts; None for none."""
+    return None if span is None else subtract_days(day, span.days, working=span.working)
+
+
+@lru_cache(maxsize=8)
+def _contact_pace(figures: Figures) -> dict[str | None, tuple[int, int, int, int]]:
+    """For each recorded RoSH level (None before the first assessment): the fewest and most days to the next
+    contact in person while the routine is kept; the longest gap ACT-02 allows (which a lapse exceeds); and
+    the longest gap since the last attended contact that keeps both ACT-02 and ACT-03 (for rebooking).
+
+    No kept gap exceeds ACT-03's longest gap for any contact, less two days for a weekend to move it back.
+    """
+    any_contact = figures.longest_gap("ACT-03")
+    pace: dict[str | None, tuple[int, int, int, int]] = {}
+    for level in (None, *_PACE):
+        limit = figures.longest_gap("ACT-02", level)
+        low, high = _PACE[level or "very_high"]
+        most = max(1, min(limit * high // 14, any_contact - 2))
+        pace[level] = (max(1, min(limit * low // 14, most)), most, limit, min(limit, any_contact))
+    return pace
+
+
+class _Practice:
+    """Builds the events of one case from its world, at one practice quality and contact intensity, keeping
+    the figures of the rulebook given."""
+
+    def __init__(self, world: _World, rng: random.Random, quality: float, intensity: float, figures: Figures):
         self.w = world
         self.rng = rng
         self.q = quality
         self.intensity = intensity
+        self.figures = figures
         self.events: list[tuple[date, int, str, dict]] = []
         self.assessments: list[tuple[date, str]] = []
         self.reviews: list[date] = []  # risk reviews, assessments and reports: what CUR-04 accepts
@@ -315,17 +356,44 @@ class _Practice:
         """Whether an expected action is done in time (or a routine is kept): the quality knob."""
         return self.rng.random() < self.q
 
-    def respond(self, trigger: date, within: int, working: bool = True, lo: int = 1) -> date | None:
-        """When an action expected within N (working or calendar) days of a trigger is done: in time with
-        probability ``quality``, otherwise late or never (half each)."""
-        rng = self.rng
+    def in_time(self, trigger: date, allowed: Duration, lo: int = 1, spare: int = 0, by: date | None = None) -> date:
+        """A weekday from ``lo`` to ``allowed`` (less ``spare``) after ``trigger``, counted as the rule counts;
+        by ``by`` too, if given, and before supervision ends if there is time (an action after the end would
+        not be recorded)."""
+        latest = self.w.end if by is None else min(by, self.w.end)
+        if allowed.working:
+            hi = allowed.days - spare
+            if add_days(trigger, hi, working=True) > latest:
+                hi = days_between(trigger, latest, working=True)
+            return add_days(trigger, _between(self.rng, lo, max(lo, hi)), working=True)
+        # Two days short, so that a weekend moved on to the Monday is still in time (and before the end).
+        hi = min(allowed.days - spare, (latest - trigger).days) - 2
+        return _weekday(trigger + timedelta(days=_between(self.rng, lo, max(lo, hi))))
+
+    def late(self, trigger: date, allowed: Duration) -> date:
+        """A weekday from 3 to N + 13 days (working days, if the rule counts them) after ``allowed`` has run out."""
+        n = _between(self.rng, allowed.days + 3, 2 * allowed.days + 13)
+        return add_days(trigger, n, working=True) if allowed.working else _weekday(trigger + timedelta(days=n))
+
+    def respond(self, trigger: date, allowed: Duration, lo: int = 1, by: date | None = None) -> date | None:
+        """When an action expected within ``allowed`` of a trigger (and by ``by``, if given) is done: in time
+        with probability ``quality``, otherwise late or never (half each)."""
         if self.kept():
-            limit = within if working else within - 2
-            return _weekday(trigger + timedelta(days=_between(rng, lo, max(lo, limit))))
-        if _chance(rng, 0.5):
-            late = within * 7 // 5 + 6 if working else within + 3
-            return _weekday(trigger + timedelta(days=_between(rng, late, late + within + 10)))
+            return self.in_time(trigger, allowed, lo, by=by)
+        if _chance(self.rng, 0.5):
+            return self.late(trigger, allowed)
         return None
+
+    def ahead(self, trigger: date, lo: int, hi: int, earliest: date | None) -> date | None:
+        """A weekday from ``lo`` to ``hi`` days before ``trigger``, not before ``earliest`` (None: any time)
+        nor before court or prison work begins; None if that leaves no room."""
+        floor = trigger - timedelta(days=_LEAD)
+        if earliest is not None and earliest > floor:
+            floor = earliest
+        hi = min(hi, (trigger - floor).days)
+        if hi < lo:
+            return None
+        return _weekday_back(trigger - timedelta(days=_between(self.rng, lo, hi)), floor - _ONE_DAY)
 
     def rosh_on(self, day: date) -> str | None:
         """The RoSH level as recorded (by the latest assessment on or before ``day``)."""
@@ -350,22 +418,24 @@ class _Practice:
         return (self.high_on(day) or self.mappa_on(day) is not None
                 or self.active(_DOMESTIC_ABUSE + _CHILDREN, day))
 
-    def review_near(self, day: date, days: int) -> bool:
+    def review_near(self, day: date, allowed: Duration) -> bool:
+        """Whether a review is recorded from ``day`` to ``allowed`` after it."""
         i = bisect.bisect_left(self.reviews, day)
-        return i < len(self.reviews) and self.reviews[i] <= day + timedelta(days=days)
+        return i < len(self.reviews) and self.reviews[i] <= add_days(day, allowed.days, working=allowed.working)
 
     def note_review(self, day: date, kind: str = "risk_review") -> None:
         self.add(day, kind)
         bisect.insort(self.reviews, day)
 
-    def recurring(self, periods, first: int, every, existing: list[date], make) -> None:
-        """Keep a routine over each period [a, b]: the first within ``first`` days, then at least every
+    def recurring(self, periods, first: Callable[[date], int], every: Callable[[date], int], existing: list[date],
+                  make) -> None:
+        """Keep a routine over each period [a, b]: the first within ``first(a)`` days, then at least every
         ``every(day)`` days; existing events count. A kept routine is in time; one not kept lapses now and then.
         """
         rng = self.rng
         kept = self.kept()
         for a, b in periods:
-            anchor, limit, opening = a, first, True
+            anchor, limit, opening = a, first(a), True
             while True:
                 due = anchor + timedelta(days=limit)
                 i = bisect.bisect_left(existing, anchor if opening else anchor + _ONE_DAY)
@@ -410,7 +480,7 @@ class _Practice:
                 points.append(removed)
         return points
 
-    # -- the case, stage by stage
+    # -- the case, stage by stage (each stage names the rules whose figures it keeps; see figures.ROUTINES)
 
     def build(self) -> list[tuple[date, int, str, dict]]:
         self.court_and_release()
@@ -466,18 +536,23 @@ class _Practice:
                 self.add(removed, "registration_removed", {"code": code}, code)
 
     def mappa(self) -> None:
-        w, rng, s = self.w, self.rng, self.w.start
+        """MAG-02 the category and level of a registered sex offender (before release, within the look-back, on
+        licence); MAG-04 the decision on a referral for categories 2 and 3."""
+        w, rng, s, f = self.w, self.rng, self.w.start, self.figures
         if w.mappa is None:
             return
         category, level = w.mappa
         licence = w.kind not in _ORDERS
+        set_on: date | None
         if category == 1:
             registered = w.registered("ARSO")[0]
+            allowed = f.within("MAG-02")
             if self.kept():
-                set_on = (_weekday_back(s - timedelta(days=_between(rng, 20, 110)), s - timedelta(days=_LEAD))
-                          if licence else _weekday(registered + timedelta(days=_between(rng, 1, 10))))
+                before = self.ahead(registered, 20, 110, _back(registered, f.look_back("MAG-02"))) \
+                    if licence else None
+                set_on = before or self.in_time(registered, allowed)
             elif _chance(rng, 0.5):
-                set_on = _weekday(registered + timedelta(days=_between(rng, 20, 60)))
+                set_on = self.late(registered, allowed)
             else:
                 set_on = None
             fallback = registered + timedelta(days=_between(rng, 5, 30))
@@ -485,7 +560,7 @@ class _Practice:
             referred = (_weekday_back(s - timedelta(days=_between(rng, 40, 110)), s - timedelta(days=_LEAD))
                         if licence else _weekday(s + timedelta(days=_between(rng, 10, 60))))
             self.add(referred, "mappa_referral")
-            set_on = self.respond(referred, 20, lo=5)
+            set_on = self.respond(referred, f.within("MAG-04"), lo=5)
             fallback = referred + timedelta(days=_between(rng, 5, 30))
         if set_on is not None:
             self.add(set_on, "mappa_level_set", {"category": category, "level": level})
@@ -501,6 +576,7 @@ class _Practice:
             self.add(_weekday_back(s - timedelta(days=_between(rng, 5, 30)), set_on), "mappa_meeting")
 
     def risk_assessments(self) -> None:
+        """The first assessment and reassessments; CUR-02 a review (or reassessment) after new information."""
         w, rng, s = self.w, self.rng, self.w.start
         changes = [d for d, _ in w.rosh[1:]]
         if self.kept():
@@ -521,9 +597,9 @@ class _Practice:
                 if _chance(rng, 0.7):
                     dates.append((_weekday(day), "risk_assessment"))
                 day += timedelta(days=_between(rng, 150, 200))
-        # CUR-02: new information is followed by a risk review (or a reassessment, where the risk changed).
+        allowed = self.figures.within("CUR-02")
         for day, _ in w.news:
-            done = self.respond(day, 10)
+            done = self.respond(day, allowed)
             if done is not None:
                 changed = any(day - timedelta(days=1) <= c <= day for c in changes)
                 dates.append((done, "risk_assessment" if changed or _chance(rng, 0.25) else "risk_review"))
@@ -538,51 +614,72 @@ class _Practice:
         self.assessments.sort()
 
     def enquiry(self, agency: str, topic: str, day: date) -> None:
+        """An enquiry, its answer (CUR-01 police, CUR-03 children's social care) and the review that considers
+        the answer (CUR-04)."""
+        f = self.figures
         code = "SFGC" if agency == "childrens_services" else None
         self.add(day, "enquiry", {"agency": agency, "topic": topic, "status": "requested"}, code)
-        answered = self.respond(day, 10)
+        answered = self.respond(day, f.within("CUR-01" if agency == "police" else "CUR-03"))
         if answered is None:
             return
         self.add(answered, "enquiry", {"agency": agency, "topic": topic, "status": "response_received"})
-        # CUR-04: the answer is considered in a review of the risk within 10 working days.
-        if not self.review_near(answered, 10):
-            reviewed = self.respond(answered, 10, lo=0)
+        considered = f.within("CUR-04")
+        if not self.review_near(answered, considered):
+            reviewed = self.respond(answered, considered, lo=0)
             if reviewed is not None:
                 self.note_review(reviewed)
 
     def enquiries(self) -> None:
-        w, rng, s = self.w, self.rng, self.w.start
-        for agency, topic in (("police", "domestic_abuse"), ("childrens_services", "child_safeguarding")):
+        """ENQ-01 and ENQ-02 before sentence, or ENQ-03 and ENQ-04 early in supervision (before release, within
+        their look-back, on licence); ENQ-05 a police enquiry after each incident in a domestic abuse case."""
+        w, rng, s, f = self.w, self.rng, self.w.start, self.figures
+        for agency, topic, at_court, early in (("police", "domestic_abuse", "ENQ-01", "ENQ-03"),
+                                               ("childrens_services", "child_safeguarding", "ENQ-02", "ENQ-04")):
+            # Done before the start, an enquiry also answers the early one if it falls in that one's look-back.
+            looks_back = _back(s, f.look_back(early)) or s
+            days: list[date | None]
             if w.kind in _ORDERS:
-                if self.kept():  # before sentence (ENQ-01, ENQ-02)
-                    day = _weekday_back(s - timedelta(days=_between(rng, 3, 25)), s - timedelta(days=30))
-                else:  # a second chance early in supervision (ENQ-03, ENQ-04)
-                    day = self.respond(s, 15)
+                if self.kept():
+                    before = self.ahead(s, 3, 25, _back(s, f.look_back(at_court)))
+                    days = [before]
+                    if before is None or before < looks_back:  # it does not answer the early one as well
+                        days.append(self.in_time(s, f.within(early)))
+                else:  # a second chance early in supervision
+                    days = [self.respond(s, f.within(early))]
             elif self.kept():  # before release
-                day = _weekday_back(s - timedelta(days=_between(rng, 10, 85)), s - timedelta(days=91))
+                days = [self.ahead(s, 10, 85, looks_back) or self.in_time(s, f.within(early))]
             else:
-                day = self.respond(s, 15) if _chance(rng, 0.5) else None
-                day = day or (_weekday(s + timedelta(days=_between(rng, 27, 60))) if _chance(rng, 0.5) else None)
-            if day is not None:
-                self.enquiry(agency, topic, day)
-        # ENQ-05: in a domestic abuse case, each incident prompts a fresh police enquiry; a safeguarding concern
-        # prompts one to children's social care.
+                day = self.respond(s, f.within(early)) if _chance(rng, 0.5) else None
+                days = [day or (self.late(s, f.within(early)) if _chance(rng, 0.5) else None)]
+            for day in days:
+                if day is not None:
+                    self.enquiry(agency, topic, day)
+        # In a domestic abuse case each incident prompts a fresh police enquiry (ENQ-05); a safeguarding concern
+        # prompts one to children's social care, which no rule times: practice answers it as promptly.
+        allowed = f.within("ENQ-05")
         for day, kind in w.news:
             if kind in _DA_INCIDENT and self.active(_DOMESTIC_ABUSE, day):
-                asked = self.respond(day, 5)
+                asked = self.respond(day, allowed)
                 if asked is not None:
                     self.enquiry("police", "domestic_abuse", asked)
             elif kind == "safeguarding_concern" and (self.active(_CHILDREN, day) or _chance(rng, 0.5)):
-                asked = self.respond(day, 5)
+                asked = self.respond(day, allowed)
                 if asked is not None:
                     self.enquiry("childrens_services", "child_safeguarding", asked)
 
     def contacts(self) -> None:
-        """Appointments: in person as often as the recorded RoSH requires, with phone and video between,
-        home visits in domestic abuse and child cases, and nothing while in custody."""
-        w, rng, s = self.w, self.rng, self.w.start
+        """Appointments: ACT-01 the first in person after sentence; ACT-02 in person as often as the recorded
+        RoSH requires, with phone and video between, and at least as often as ACT-03 asks for any contact; ACT-06
+        home visits in domestic abuse and child cases; nothing while in custody, and less routine contact once
+        the Probation Reset applies."""
+        w, rng, s, f = self.w, self.rng, self.w.start, self.figures
         kept, home_kept = self.kept(), self.kept()
-        length = max(1, (w.expected_end - s).days)  # the Reset's two-thirds point is of the expected period
+        pace = _contact_pace(f)
+        home_first, home_every = f.first_within("ACT-06"), f.every("ACT-06")
+        stops_at = f.contact_stops_at()
+        # A little after the point the rule stops asking, so that the last window it checks is kept in full.
+        reset = 2.0 if stops_at is None else (stops_at + 3) / 100
+        length = max(1, (w.expected_end - s).days)  # the Reset's point is a share of the expected period
         segments, day = [], s
         for a, b, _ in w.custody:
             if a > day:
@@ -591,20 +688,24 @@ class _Practice:
         if day <= w.end:
             segments.append((day, w.end))
         home_codes = _DOMESTIC_ABUSE + _CHILDREN
-        appointments = []
+        appointments: list[date] = []
         for n, (a, b) in enumerate(segments):
-            if n == 0 and w.kind in _ORDERS:  # ACT-01: the first appointment in person within 5 working days
-                # (a little early, so that a failed first appointment can be rebooked in time)
-                first = _weekday(a + timedelta(days=_between(rng, 0, 3) if self.kept() else _between(rng, 13, 25)))
+            if n == 0 and w.kind in _ORDERS:
+                # ACT-01, and within the gap ACT-02 allows at the level recorded (the strictest before the first
+                # assessment); two days early, so that a failed appointment can be rebooked in time.
+                allowed, limit = f.within("ACT-01"), pace[self.rosh_on(a)][3]
+                first = self.in_time(a, allowed, lo=0, spare=2, by=a + timedelta(days=limit - 2)) if self.kept() \
+                    else self.late(a, allowed)
             elif n == 0:
                 first = a if self.kept() else _weekday(a + timedelta(days=_between(rng, 3, 10)))
             else:
                 first = _weekday(a + timedelta(days=_between(rng, 0, 3) if self.kept() else _between(rng, 8, 20)))
-            home_next = a + timedelta(days=self._home_gap(42, home_kept)) if self.active(home_codes, a) else None
+            home_next = a + timedelta(days=self._home_gap(home_first, home_kept)) \
+                if self.active(home_codes, a) else None
             day, last_attended = first, None
             while day <= b:
                 if home_next is None and self.active(home_codes, day):
-                    home_next = day + timedelta(days=self._home_gap(42, home_kept))
+                    home_next = day + timedelta(days=self._home_gap(home_first, home_kept))
                 elif home_next is not None and not self.active(home_codes, day):
                     home_next = None
                 if home_next is not None and day >= home_next:
@@ -622,24 +723,24 @@ class _Practice:
                 if outcome == "attended":
                     last_attended = day
                     if mode == "home_visit" and home_next is not None:
-                        home_next = day + timedelta(days=self._home_gap(91, home_kept))
+                        home_next = day + timedelta(days=self._home_gap(home_every, home_kept))
                 # The next contact in person, by the RoSH level recorded now.
                 level = self.rosh_on(day)
                 elapsed = (day - s).days / length
                 exempt = (self.mappa_on(day) is not None or level == "very_high"
                           or self.active(("RCPR",), day))
-                if elapsed >= 0.70 and not exempt:  # the Probation Reset: no routine contact in the last third
+                fewest, most, limit, rebook = pace[level]
+                if elapsed >= reset and not exempt:  # the Probation Reset: no routine contact in the last third
                     gap = _between(rng, 21, 56)
                 elif outcome != "attended" and (kept or _chance(rng, 0.5)):
                     gap = _between(rng, 1, 2)
+                    if kept and last_attended is not None:  # rebooked within the gap the level allows, if it can be
+                        gap = max(1, min(gap, (last_attended - day).days + rebook))
                 elif kept or not _chance(rng, 0.3):
-                    lo, hi = {None: (5, 6), "very_high": (5, 6), "high": (7, 12), "medium": (14, 24),
-                              "low": (24, 40)}[level]
-                    gap = max(1, int(_between(rng, lo, hi) / self.intensity))
+                    gap = max(1, int(_between(rng, fewest, most) / self.intensity))
                 else:  # a lapse: longer than the level allows
-                    most = {None: 7, "very_high": 7, "high": 14, "medium": 28, "low": 56}[level]
                     since = last_attended or day
-                    gap = max(1, (since - day).days + most + _between(rng, 1, most))
+                    gap = max(1, (since - day).days + limit + _between(rng, 1, limit))
                 following = day + timedelta(days=gap)
                 # A new assessment (perhaps at a new level, whose clock starts that day) brings contact forward.
                 k = bisect.bisect_right(self.assessments, (day, "~"))
@@ -648,14 +749,14 @@ class _Practice:
                 if home_next is None:  # a registration added before the next contact starts its clock that day
                     added = [d for code, d, _ in self.registrations if code in home_codes and day < d <= following]
                     if added:
-                        home_next = min(added) + timedelta(days=self._home_gap(42, home_kept))
+                        home_next = min(added) + timedelta(days=self._home_gap(home_first, home_kept))
                 if home_next is not None and day < home_next < following:
                     following = home_next
                 following = _weekday_back(max(following, day + _ONE_DAY), day)
                 # Phone and video contact between contacts in person.
                 room = (following - day).days
                 if room >= 4:
-                    calls = int(0.2 * self.intensity + rng.random()) if not (elapsed >= 0.70 and not exempt) \
+                    calls = int(0.2 * self.intensity + rng.random()) if not (elapsed >= reset and not exempt) \
                         else int(0.5 + rng.random())
                     for c in range(min(calls, room // 2)):
                         call = _weekday_back(day + timedelta(days=(c + 1) * room // (calls + 1)), day)
@@ -673,58 +774,67 @@ class _Practice:
         return limit + _between(self.rng, 7, 60)
 
     def enforcement(self) -> None:
-        """ACT-04 and ACT-05: a warning after an unacceptable failure, breach action after a second in 12
-        months; on licence a warning is given too."""
-        w = self.w
-        failures = sorted(d for d, _, kind, f in self.events
-                          if kind == "appointment" and f.get("outcome") == "failed_unacceptable")
+        """ACT-04 a warning after an unacceptable failure, ACT-05 breach action after a repeat failure (the
+        second in 12 months); on licence a warning is given too."""
+        w, f = self.w, self.figures
+        warn, breach = f.within("ACT-04"), f.within("ACT-05")
+        nth, nth_within = f.repeat("ACT-05")
+        failures = sorted(d for d, _, kind, fields in self.events
+                          if kind == "appointment" and fields.get("outcome") == "failed_unacceptable")
         self.breaches = []
         warnings: list[date] = []
         for n, day in enumerate(failures):
-            recent = sum(1 for f in failures[: n + 1] if f >= day - timedelta(days=365))
-            soon = day + timedelta(days=10)
-            if w.kind in _ORDERS and recent >= 2:
-                if any(day <= b <= soon for b in self.breaches):  # one action can answer two failures
-                    continue
-                done = self.respond(day, 10)
-                if done is not None:
-                    self.add(done, "breach")
-                    self.breaches.append(done)
+            since = _back(day, nth_within)
+            recent = sum(1 for earlier in failures[: n + 1] if since is None or earlier >= since)
+            soon = add_days(day, warn.days, working=warn.working)
+            if w.kind in _ORDERS and recent >= nth:
+                due = add_days(day, breach.days, working=breach.working)
+                if not any(day <= b <= due for b in self.breaches):  # one action can answer two failures
+                    # Breach action answers ACT-04 too, so in time it is in time for both.
+                    done = self.respond(day, breach, by=soon)
+                    if done is not None:
+                        self.add(done, "breach")
+                        self.breaches.append(done)
+                        continue
+                elif any(day <= b <= soon for b in self.breaches):
                     continue
             if any(day <= b <= soon for b in self.breaches + warnings):
                 continue
-            done = self.respond(day, 10)
+            done = self.respond(day, warn)
             if done is not None:
                 self.add(done, "warning_letter", code="AWLI")
                 warnings.append(done)
 
     def plans(self) -> None:
         """CON-01 sentence plan; CON-02 risk management plan; OVS-02 the manager's sign-off."""
-        w, rng = self.w, self.rng
-        attended = [d for d, _, kind, f in self.events if kind == "appointment" and f.get("outcome") == "attended"]
+        w, rng, f = self.w, self.rng, self.figures
+        attended = [d for d, _, kind, fields in self.events
+                    if kind == "appointment" and fields.get("outcome") == "attended"]
         if not attended:
             return
         first = min(attended)
+        allowed = f.within("CON-01", self.rosh_on(first))
         if self.kept():
-            planned = first + timedelta(days=_between(rng, 3, 15))
-            if self.assessments and first < self.assessments[0][0] <= first + timedelta(days=15):
+            planned = self.in_time(first, allowed, lo=3)
+            due = add_days(first, allowed.days, working=allowed.working)
+            if self.assessments and first < self.assessments[0][0] <= due:
                 planned = max(planned, self.assessments[0][0])  # the plan follows the first assessment
-            planned = _weekday(planned)
         elif _chance(rng, 0.6):
-            planned = _weekday(first + timedelta(days=_between(rng, 27, 60)))
+            planned = self.late(first, allowed)
         else:
             return
         self.add(planned, "sentence_plan")
+        level = self.rosh_on(planned)
         if self.high_on(planned) or self.mappa_on(planned) is not None:
+            with_plan = f.within("CON-02", level)
             if self.kept():
-                done = _weekday_back(planned + timedelta(days=_between(rng, -20, 5)), planned - timedelta(days=28))
-                self.add(done, "risk_management_plan")
+                self.add(self.around(planned, f.look_back("CON-02", level), with_plan), "risk_management_plan")
             elif _chance(rng, 0.5):
-                self.add(_weekday(planned + timedelta(days=_between(rng, 13, 40))), "risk_management_plan")
+                self.add(self.late(planned, with_plan), "risk_management_plan")
         elif _chance(rng, 0.35):
             self.add(_weekday(planned + timedelta(days=_between(rng, 0, 10))), "risk_management_plan")
         if self.high_on(planned):
-            signed = self.respond(planned, 10, lo=0)
+            signed = self.respond(planned, f.within("OVS-02", level), lo=0)
             if signed is not None:
                 self.add(signed, "management_oversight")
                 bisect.insort(self.oversight, signed)
@@ -734,43 +844,65 @@ class _Practice:
                 self.add(_weekday(day), "sentence_plan")
             day += timedelta(days=_between(rng, 150, 200))
 
+    def around(self, trigger: date, look_back: Duration | None, allowed: Duration) -> date:
+        """A weekday in a deadline's whole window: from ``look_back`` before ``trigger`` (but not before
+        supervision starts) to ``allowed`` after it, counted as the rule counts."""
+        before = 0
+        if look_back is not None:
+            earliest = max(subtract_days(trigger, look_back.days, working=look_back.working), self.w.start)
+            before = max(0, days_between(earliest, trigger, working=allowed.working))
+        n = _between(self.rng, -before, allowed.days)
+        if allowed.working:
+            return add_days(trigger, n, working=True) if n >= 0 else subtract_days(trigger, -n, working=True)
+        day = trigger + timedelta(days=n)
+        if n <= allowed.days - 2:
+            return _weekday(day)
+        return _weekday_back(day, trigger - timedelta(days=before + 1))
+
     def referrals(self) -> None:
-        """INT-01 and INT-03: a programme within 8 weeks of the registration; INT-02 a start within 12 weeks."""
-        w, rng, s = self.w, self.rng, self.w.start
+        """INT-01 and INT-03 a programme after a domestic abuse or sex offender registration; INT-02 each
+        referral started."""
+        w, rng, s, f = self.w, self.rng, self.w.start, self.figures
         referred: list[tuple[date, str, str | None]] = []
-        for code, programmes in (("ADVP", _DA_PROGRAMMES), ("ARSO", _SEX_PROGRAMMES)):
+        for code, rule, programmes in (("ADVP", "INT-01", _DA_PROGRAMMES), ("ARSO", "INT-03", _SEX_PROGRAMMES)):
             for added in w.registered(code):
                 service, programme, _ = _pick(rng, programmes)
-                day = self.respond(added, 56, working=False, lo=7)
+                day = self.respond(added, f.within(rule), lo=7)
                 if day is not None:
                     referred.append((day, service, programme))
         for _ in range(_pick(rng, ((0, 0.5), (1, 0.35), (2, 0.15)))):
             service, programme, _ = _pick(rng, _OTHER_PROGRAMMES)
             referred.append((_weekday(s + timedelta(days=_between(rng, 14, max(14, (w.end - s).days // 2)))),
                              service, programme))
+        started_within = f.within("INT-02")
         for day, service, programme in sorted(referred, key=lambda r: r[0]):
             fields = {"service": service} if programme is None else {"service": service, "programme": programme}
             self.add(day, "referral", fields)
-            started = self.respond(day, 84, working=False, lo=14)
+            started = self.respond(day, started_within, lo=14)
             if started is not None:
                 self.add(started, "intervention_start", fields)
 
     def marac(self) -> None:
-        """MAG-01 a MARAC referral after a high RoSH assessment in a domestic abuse case; MAG-05 after a third
-        police call-out in 12 months."""
-        w, rng = self.w, self.rng
+        """MAG-01 a MARAC referral after a high RoSH assessment in a domestic abuse case; MAG-05 after repeated
+        police call-outs (the third in 12 months)."""
+        w, rng, f = self.w, self.rng, self.figures
         referrals: list[date] = []
         high = [d for d, level in self.assessments if level in ("high", "very_high")]
         if high and self.active(("ADVP",), high[0]):
-            done = self.respond(high[0], 10, lo=0)
+            done = self.respond(high[0], f.within("MAG-01", self.rosh_on(high[0])), lo=0)
             if done is not None:
                 referrals.append(done)
+        allowed, nth, nth_within = f.within("MAG-05"), *f.repeat("MAG-05")
         callouts = [d for d, kind in w.news if kind == "police_call_out"]
         for n, day in enumerate(callouts):
-            recent = [c for c in callouts[: n + 1] if c >= day - timedelta(days=365)]
-            if len(recent) >= 3 and self.active(_DOMESTIC_ABUSE, day):
-                if not any(day - timedelta(days=91) <= r <= day + timedelta(days=10) for r in referrals):
-                    done = self.respond(day, 10)
+            since = _back(day, nth_within)
+            recent = [c for c in callouts[: n + 1] if since is None or c >= since]
+            if len(recent) >= nth and self.active(_DOMESTIC_ABUSE, day):
+                # A referral the rule accepts for this call-out (before it, within the look-back) is not repeated.
+                earliest = _back(day, f.look_back("MAG-05")) or day
+                due = add_days(day, allowed.days, working=allowed.working)
+                if not any(earliest <= r <= due for r in referrals):
+                    done = self.respond(day, allowed)
                     if done is not None:
                         referrals.append(done)
                 break
@@ -786,18 +918,19 @@ class _Practice:
                 self.registrations.append(("IMAR", added, removed))
 
     def mappa_meetings(self) -> None:
-        """MAG-03: at MAPPA level 2 or 3, a meeting within 4 weeks and then at least every 16 weeks."""
-        w = self.w
+        """MAG-03: at MAPPA level 2 or 3, a first meeting and then regular ones."""
+        w, f = self.w, self.figures
         if not self.mappa_levels:
             return
         held = sorted(d for d, _, kind, _ in self.events if kind == "mappa_meeting" and d >= w.start)
         periods = self.periods(lambda d: (self.mappa_on(d) or 0) >= 2, w.start, w.end)
-        self.recurring(periods, 28, lambda _: 112, held, lambda d: self.add(d, "mappa_meeting"))
+        self.recurring(periods, lambda d: f.first_within("MAG-03", self.rosh_on(d)),
+                       lambda d: f.every("MAG-03", self.rosh_on(d)), held, lambda d: self.add(d, "mappa_meeting"))
 
     def management_oversight(self) -> None:
         """OVS-03 at allocation, OVS-04 after a recall or breach, OVS-01 regularly while risk is high or under
         MAPPA, and now and then in any case."""
-        w, rng, s = self.w, self.rng, self.w.start
+        w, rng, s, f = self.w, self.rng, self.w.start, self.figures
 
         def note(day: date) -> None:
             self.add(day, "management_oversight")
@@ -806,58 +939,69 @@ class _Practice:
         for day in self.allocations:
             # Before the first assessment nobody knows whether the case is high risk, so the manager looks.
             if self.public_protection(day) or self.rosh_on(day) is None or _chance(rng, 0.3):
-                done = self.respond(day, 10, lo=0)
+                done = self.respond(day, f.within("OVS-03", self.rosh_on(day)), lo=0)
                 if done is not None:
                     note(done)
+        after_change = f.within("OVS-04")
         for day in sorted(w.recalls + self.breaches):
-            if not any(day <= o <= day + timedelta(days=5) for o in self.oversight):
-                done = self.respond(day, 5, lo=0)
+            due = add_days(day, after_change.days, working=after_change.working)
+            if not any(day <= o <= due for o in self.oversight):
+                done = self.respond(day, after_change, lo=0)
                 if done is not None:
                     note(done)
         splits = [d for k, (d, level) in enumerate(self.assessments)
                   if k == 0 or level != self.assessments[k - 1][1]]
         periods = self.periods(lambda d: self.high_on(d) or self.mappa_on(d) is not None, s, w.end,
                                split_on=[d for d in splits if s < d <= w.end])
-        self.recurring(periods, 28, lambda d: 56 if self.rosh_on(d) in (None, "very_high") else 91,
-                       self.oversight, note)
+        self.recurring(periods, lambda d: f.first_within("OVS-01", self.rosh_on(d)),
+                       lambda d: f.every("OVS-01", self.rosh_on(d)), self.oversight, note)
         if _chance(rng, 0.5) or self.intensity > 1:
-            self.recurring([(s, w.end)], 120, lambda _: 150, self.oversight, note)
+            self.recurring([(s, w.end)], lambda _: 120, lambda _: 150, self.oversight, note)
 
     def registration_reviews(self) -> None:
         """MAG-06: while a domestic abuse, child protection, MAPPA or MARAC registration is active, the risk is
-        reviewed within 13 weeks and then at least every 13 weeks."""
-        w = self.w
+        reviewed regularly."""
+        w, f = self.w, self.figures
         existing = sorted(d for d, _, kind, _ in self.events if kind in ("risk_review", "risk_assessment"))
         periods = self.periods(lambda d: self.active(_REVIEWED, d), w.start, w.end)
-        self.recurring(periods, 91, lambda _: 91, existing, self.note_review)
+        self.recurring(periods, lambda d: f.first_within("MAG-06", self.rosh_on(d)),
+                       lambda d: f.every("MAG-06", self.rosh_on(d)), existing, self.note_review)
         if self.intensity > 1:
-            self.recurring([(w.start, w.end)], 120, lambda _: 150, existing, self.note_review)
+            self.recurring([(w.start, w.end)], lambda _: 120, lambda _: 150, existing, self.note_review)
 
     def end_of_supervision(self) -> None:
         """CON-03, CON-04 and OVS-05: the pre-termination review, exit plan and oversight before the end."""
-        w, rng = self.w, self.rng
+        w, rng, f = self.w, self.rng, self.figures
         end = w.end
-        window = end - timedelta(days=56)
-        if window <= w.start:
-            if w.terminated:
-                self.add(end, "termination")
-            return
-        protect = self.active(_DOMESTIC_ABUSE + _CHILDREN, window) or self.mappa_on(window) is not None
-        for kind, needed in (("pre_termination_review", protect or _chance(rng, 0.5)),
-                             ("exit_plan", protect or _chance(rng, 0.15))):
+        for kind, rule, late_from in (("pre_termination_review", "CON-03", 3), ("exit_plan", "CON-04", 3),
+                                      ("management_oversight", "OVS-05", 1)):
+            opening = subtract_days(end, f.within_last(rule).days, working=f.within_last(rule).working)
+            if opening <= w.start:
+                continue
+            # Whether the rule applies is judged on the day its window opens.
+            protect = self.active(_DOMESTIC_ABUSE + _CHILDREN, opening) or self.mappa_on(opening) is not None
+            needed = (protect or self.high_on(opening) if rule == "OVS-05" else
+                      protect or _chance(rng, 0.5 if rule == "CON-03" else 0.15))
             if not needed:
                 continue
+            due = subtract_days(end, f.at_least_before(rule).days, working=f.at_least_before(rule).working)
+            # In days before the end: in time from two days after the window opens to two days before the due
+            # date; late from the day after the due date to a day or three before the end.
+            done, lapsed = (end - due).days, (end - opening).days
             if self.kept():
-                self.add(_weekday_back(end - timedelta(days=_between(rng, 30, 54)), window), kind)
-            elif _chance(rng, 0.5):
-                self.add(_weekday_back(end - timedelta(days=_between(rng, 3, 27)), window), kind)
-        if protect or self.high_on(window):
-            if self.kept():
-                self.add(_weekday_back(end - timedelta(days=_between(rng, 16, 54)), window), "management_oversight")
-            elif _chance(rng, 0.5):
-                self.add(_weekday_back(end - timedelta(days=_between(rng, 1, 13)), window), "management_oversight")
+                day = self.before_end(done + 2, lapsed - 2, opening)
+            elif _chance(rng, 0.5) and done > 0:
+                day = self.before_end(min(late_from, done - 1), done - 1, opening)
+            else:
+                continue
+            self.add(day, kind)
         if w.terminated:
             self.add(end, "termination")
+
+    def before_end(self, lo: int, hi: int, opening: date) -> date:
+        """A weekday from ``lo`` to ``hi`` days before the end of supervision, and after ``opening`` if a
+        weekend moves it back."""
+        return _weekday_back(self.w.end - timedelta(days=_between(self.rng, lo, hi)), opening)
 
     def rosh_records(self) -> None:
         """nDelius records the RoSH level as a registration, and the tier follows the level."""
@@ -892,7 +1036,7 @@ def _timeline(w: _World, built: list[tuple[date, int, str, dict]], start_from: d
     events = []
     for n, (day, kind, fields) in enumerate(unique, 1):
         events.append({"id": f"E{n:0{width}d}", "type": kind, "date": day.isoformat(), **fields})
-    case = {"id": w.case_id, "supervision_type": w.kind, "start_date": w.start.isoformat(),
+    case: dict[str, object] = {"id": w.case_id, "supervision_type": w.kind, "start_date": w.start.isoformat(),
             "expected_end_date": w.expected_end.isoformat()}
     if w.terminated:
         case["end_date"] = w.end.isoformat()
@@ -907,14 +1051,20 @@ def _sizes(w: _World, built: list[tuple[date, int, str, dict]], start_from: date
 
 
 def generate_case(rng: random.Random, index: int, quality: float, start_from: date = FIRST_DAY,
-                  end_by: date = LAST_DAY, *, events: int | None = None) -> dict:
+                  end_by: date = LAST_DAY, *, events: int | None = None, rulebook: Rulebook | None = None) -> dict:
     """One made-up case timeline (a dict valid against the timeline schema), drawn from ``rng`` alone.
 
     ``index`` gives the case id (``X000001`` for 1). ``quality`` (0 to 1) is the probability that each action
-    the rulebook expects happens, and happens in time. Every date falls from ``start_from`` to ``end_by``.
-    ``events``, if given, is roughly how many events the case should have (supervision is longer and contact,
-    oversight and reviews more frequent); the caseload's average comes close to it.
+    ``rulebook`` (default: the bundled rulebook) expects happens, and happens in time. Every date falls from
+    ``start_from`` to ``end_by``. ``events``, if given, is roughly how many events the case should have
+    (supervision is longer and contact, oversight and reviews more frequent); the caseload's average comes
+    close to it.
     """
+    return _case(rng, index, quality, start_from, end_by, events, Figures.of(rulebook))
+
+
+def _case(rng: random.Random, index: int, quality: float, start_from: date, end_by: date, events: int | None,
+          figures: Figures) -> dict:
     if not 0.0 <= quality <= 1.0:
         raise ValueError(f"quality must be from 0 to 1, not {quality!r}")
     if (end_by - start_from).days < _LEAD + 200:
@@ -924,7 +1074,7 @@ def generate_case(rng: random.Random, index: int, quality: float, start_from: da
     target = None if events is None else events * (0.6 + 0.8 * rng.random())
 
     def draw(intensity: float) -> list[tuple[date, int, str, dict]]:
-        return _Practice(world, random.Random(practice_seed), quality, intensity).build()
+        return _Practice(world, random.Random(practice_seed), quality, intensity, figures).build()
 
     built = draw(1.0)
     if target is not None:
@@ -939,12 +1089,14 @@ def generate_case(rng: random.Random, index: int, quality: float, start_from: da
     return _timeline(world, built, start_from)
 
 
-def generate_caseload(cases: int, seed: int, quality: float = 0.7, events: int | None = None) -> Iterator[dict]:
+def generate_caseload(cases: int, seed: int, quality: float = 0.7, events: int | None = None,
+                      rulebook: Rulebook | None = None) -> Iterator[dict]:
     """Yield ``cases`` made-up case timelines, one at a time (constant memory, whatever the count).
 
-    The same (cases, seed, quality, events) always gives the same cases. Each case has its own random stream
-    (from the seed and its index), so case N is the same whatever ``cases`` is, and a case's world (what
-    happens to the person) is the same at every quality.
+    Practice keeps the figures of ``rulebook`` (default: the bundled rulebook), read once for the caseload.
+    The same (cases, seed, quality, events, rulebook) always gives the same cases. Each case has its own random
+    stream (from the seed and its index), so case N is the same whatever ``cases`` is, and a case's world (what
+    happens to the person) is the same at every quality and with every rulebook.
     """
     if cases < 0:
         raise ValueError(f"cases must be 0 or more, not {cases!r}")
@@ -952,6 +1104,7 @@ def generate_caseload(cases: int, seed: int, quality: float = 0.7, events: int |
         raise ValueError(f"quality must be from 0 to 1, not {quality!r}")
     if events is not None and events < 1:
         raise ValueError(f"events must be 1 or more, not {events!r}")
+    figures = Figures.of(rulebook)
     for index in range(1, cases + 1):
-        yield generate_case(random.Random(f"ppcompliance:{seed}:{index}"), index, quality, FIRST_DAY, LAST_DAY,
-                            events=events)
+        yield _case(random.Random(f"ppcompliance:{seed}:{index}"), index, quality, FIRST_DAY, LAST_DAY, events,
+                    figures)

@@ -16,14 +16,16 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
 
 from ..errors import Diagnostic, TimelineError
-from ..schemas import leaf_errors, message, validator
+from ..schemas import leaf_errors, message, one_per_place, validator
 from ..vocabulary import UNIT_KINDS
+from .locate import positions
 from .model import Case, Event, Timeline, TimelineDocument
 
 # Bounded so that a hostile or mistaken input cannot exhaust memory (docs/errors.md).
@@ -88,7 +90,37 @@ def _slow(raw: bytes | str, source: str) -> Timeline:
             from None
     except RecursionError:
         raise _error(source, "timeline-json", "nested too deeply") from None
-    return _checked(data, source)
+    try:
+        return _checked(data, source)
+    except TimelineError as exc:
+        raise TimelineError(_located(exc.diagnostics, data, raw)) from None
+
+
+def _located(problems: list[Diagnostic], data: object, text: str) -> list[Diagnostic]:
+    """The problems with the line and column of their value in the text, and the event they are in named by
+    its id (``event E12``) rather than only by its index."""
+    paths = {p.json_path: _parse_path(p.json_path) for p in problems if p.json_path}
+    found = positions(text, set(paths.values()))
+    events = data.get("events") if isinstance(data, dict) else None
+    out = []
+    for p in problems:
+        path = paths.get(p.json_path, ())
+        line, column = found.get(path, (p.line, p.column))
+        subject = p.subject
+        if isinstance(events, list) and len(path) >= 2 and path[0] == "events" and isinstance(path[1], int) \
+                and path[1] < len(events) and isinstance(events[path[1]], dict) \
+                and isinstance(events[path[1]].get("id"), str):
+            subject = f"event {events[path[1]]['id']}"
+        out.append(Diagnostic(p.file, line, column, p.json_path, p.code, p.message, subject))
+    return out
+
+
+def _parse_path(json_path: str) -> tuple[object, ...]:
+    """``$.events[3].date`` -> ``("events", 3, "date")``."""
+    out: list[object] = []
+    for part in re.findall(r"\.([^.\[]+)|\[(\d+)\]", json_path):
+        out.append(part[0] if part[0] else int(part[1]))
+    return tuple(out)
 
 
 def _checked(data: object, source: str) -> Timeline:
@@ -97,11 +129,10 @@ def _checked(data: object, source: str) -> Timeline:
         # Said at once: listing every other problem of so many events would take minutes.
         raise TimelineError([Diagnostic(source, json_path="$.events", code="timeline-too-large",
                                         message=f"{len(events)} events; the limit is {MAX_EVENTS}")])
-    problems = [
-        Diagnostic(source, json_path=_json_path(leaf), code="timeline-schema", message=message(leaf))
-        for error in itertools.islice(validator("timeline").iter_errors(data), MAX_PROBLEMS)
-        for leaf in leaf_errors(error)
-    ]
+    leaves = [leaf for error in itertools.islice(validator("timeline").iter_errors(data), MAX_PROBLEMS)
+              for leaf in leaf_errors(error)]
+    problems = [Diagnostic(source, json_path=_json_path(leaf), code="timeline-schema", message=message(leaf))
+                for leaf in one_per_place(leaves)]
     problems += _duplicate_ids(events if isinstance(events, list) else [], source)
     if problems:
         raise TimelineError(_unique(problems))

@@ -71,6 +71,12 @@ class Template(Obligation):
     def lint(self, rule: Rule) -> list[Finding]:
         """Problems only this template can see in a rule that loads (empty if there are none)."""
 
+    def actionable(self, instance: Instance) -> bool:
+        """Whether a missed instance can still be done: done now, would it count (if late)? Not once the period
+        it ran in has ended (the rule stopped applying, or its RoSH level changed and a new clock began), nor
+        where the template says so (a window that is over, something due before an event that has happened)."""
+        return not instance.ended
+
 
 # --- phrases the templates share ------------------------------------------------------------------------------
 

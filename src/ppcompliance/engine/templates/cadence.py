@@ -128,5 +128,9 @@ class Cadence(Template):
             parts.append(f"never more than {self.max_gap.span()} without {self.qualifying.describe()}")
         return words.capital("; and ".join(parts)) + paused(self.pause_in_custody) + "."
 
+    def actionable(self, instance: Instance) -> bool:
+        # A window that is over cannot be filled now; a gap still open ends with the next contact.
+        return instance.kind != Kind.WINDOW and not instance.ended
+
     def lint(self, rule: Rule) -> list[Finding]:
         return []  # nothing only a cadence can get wrong beyond what loading refuses (0-day windows and gaps)

@@ -117,5 +117,9 @@ class Precedence(Template):
             text += f", and no more than {self.look_back.span()} before it"
         return text + "."
 
+    def actionable(self, instance: Instance) -> bool:
+        # What had to come before an event cannot come before it once the event has happened.
+        return False
+
     def lint(self, rule: Rule) -> list[Finding]:
         return self_satisfying(self.trigger, self.expect, self.strictly_before)

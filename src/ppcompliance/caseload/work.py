@@ -1,0 +1,131 @@
+"""One case of a caseload: parsed, checked, evaluated and reduced to what the summary and the outputs need.
+
+This is what a worker process does for each case; everything here is pure (no file, no clock).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from typing import Iterable, Mapping
+
+import msgspec
+
+from ..engine.evaluate import evaluate
+from ..engine.facts import STATES
+from ..engine.rulebook import Rulebook
+from ..errors import Diagnostic, TimelineError
+from ..report.case import compact_record, report_to_dict
+from ..timeline.load import parse_timeline
+from ..vocabulary import UNIT_KINDS
+from .inputs import Item
+from ..report.worklist import WorkItem, work_items
+
+_INDEX = {state: i for i, state in enumerate(STATES)}
+
+#: What ``--format jsonl`` writes per case: the compact record (verdicts, counts and failing instances only),
+#: the full one (every instance, with sentences), or nothing.
+DETAILS = ("compact", "full", "none")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cases to look at, by organisational unit: each kind given (region, PDU, team) must match one of its
+    ids. Empty selects every case."""
+
+    units: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def selects(self, units: Mapping[str, str]) -> bool:
+        """Whether a case with these unit ids is selected."""
+        return all(units.get(kind) in wanted for kind, wanted in self.units.items())
+
+    def describe(self) -> str:
+        """``team T1 or T2; region R-NE`` (empty for every case)."""
+        names = {"region": "region", "pdu": "PDU", "team": "team"}
+        return "; ".join(f"{names[k]} {' or '.join(sorted(v))}" for k, v in self.units.items())
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The selection as JSON-ready data."""
+        return {kind: sorted(ids) for kind, ids in self.units.items()}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How each case of a caseload is checked: the as-of date, the worklist window, the record written."""
+
+    as_of: date
+    within_days: int = 14
+    detail: str = "none"
+    selection: Selection = field(default_factory=Selection)
+
+
+class CaseResult(msgspec.Struct, frozen=True, gc=False):
+    """One input case after evaluation: its verdict per rule (indexes into STATES, in rulebook order), its
+    worklist rows, its units, its record if one was asked for — or the problems that stopped it. A case
+    outside the selection is read but not evaluated (``selected`` False)."""
+
+    source: str
+    line: int
+    case_id: str | None = None
+    units: tuple[str, str, str] = ("", "", "")
+    states: bytes = b""
+    work: tuple[WorkItem, ...] = ()
+    record: str | None = None
+    problems: tuple[Diagnostic, ...] = ()
+    selected: bool = True
+    size: int = 0  # bytes of input the case took (for progress)
+
+
+def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseResult:
+    """Parse, validate and evaluate one input case."""
+    if item.problem is not None:
+        return CaseResult(item.source, item.line, problems=(item.problem,), size=item.size)
+    try:
+        timeline = parse_timeline(item.text or b"", item.source)
+    except TimelineError as exc:
+        return CaseResult(item.source, item.line, problems=tuple(_at_line(d, item) for d in exc.diagnostics),
+                          size=item.size)
+    case = timeline.case
+    units = tuple(case.units.get(kind, "") for kind in UNIT_KINDS)
+    assert len(units) == 3
+    if not options.selection.selects(case.units):
+        return CaseResult(item.source, item.line, case.id, units, selected=False, size=item.size)  # type: ignore[arg-type]
+    try:
+        report = evaluate(rulebook, timeline, options.as_of)
+        work = tuple(work_items(rulebook, report, options.within_days, units))  # type: ignore[arg-type]
+        record = None
+        if options.detail == "compact":
+            record = json.dumps(compact_record(report), ensure_ascii=False, separators=(",", ":"))
+        elif options.detail == "full":
+            record = json.dumps(report_to_dict(report, rulebook), ensure_ascii=False, separators=(",", ":"))
+    except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
+        return CaseResult(item.source, item.line, problems=(Diagnostic(
+            item.source, item.line, 0, "$", "case-internal-error",
+            f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),), size=item.size)
+    return CaseResult(item.source, item.line, case.id, units, bytes(_INDEX[v.state] for v in report.verdicts),  # type: ignore[arg-type]
+                      work, record, size=item.size)
+
+
+def check_chunk(rulebook: Rulebook, options: CheckOptions, chunk: list[Item]) -> list[CaseResult]:
+    """``check_case`` over a chunk (the task a worker runs)."""
+    return [check_case(rulebook, options, item) for item in chunk]
+
+
+def task(rulebook: Rulebook, options: CheckOptions) -> "partial[list[CaseResult]]":
+    """The worker task for a caseload: picklable, so it also works where processes are spawned."""
+    return partial(check_chunk, rulebook, options)
+
+
+def _at_line(d: Diagnostic, item: Item) -> Diagnostic:
+    """A diagnostic from one line of a JSON Lines file, located at that line of the file."""
+    if item.line == 0:
+        return d
+    return Diagnostic(d.file, item.line, d.column if d.line == 1 else 0, d.json_path, d.code, d.message, d.subject)
+
+
+def rejected_record(result: CaseResult, problems: Iterable[Diagnostic]) -> str:
+    """The JSON Lines record of a rejected case, with its own problems."""
+    return json.dumps({"format": "ppcompliance.rejected/1", "source": result.source, "line": result.line,
+                       "problems": [d.as_dict() for d in problems]}, ensure_ascii=False)

@@ -1,0 +1,208 @@
+"""``ppcheck check``: one case's report, or a caseload's summary (or per-case records)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+import typer
+
+from .. import words
+from ..caseload.batch import default_jobs, ordered_map
+from ..caseload.inputs import STDIN, STDIN_TIMELINE, Stdin, input_size, is_single_case, items
+from ..caseload.summary import WORKLIST_SHOWN, Caseload, Summary
+from ..caseload.work import CheckOptions, Selection, rejected_record, task
+from ..errors import InputError
+from ..report.caseload import accounts, where
+from .app import app
+from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress,
+                     as_of_date, as_of_option, days, interrupted, iterate, load_rules, output, plain,
+                     quiet_broken_pipe, report_errors, show, write_whole)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+class Detail(str, Enum):
+    compact = "compact"
+    full = "full"
+
+
+class Unit(str, Enum):
+    region = "region"
+    pdu = "pdu"
+    team = "team"
+
+
+PATHS_HELP = ("Timelines: JSON files, JSON Lines files (.jsonl, one case a line), folders of them, or - for "
+              "standard input (one timeline, or JSON Lines).")
+
+
+def selection(team: Optional[list[str]], pdu: Optional[list[str]], region: Optional[list[str]]) -> Selection:
+    """The cases chosen by unit (``--team``, ``--pdu``, ``--region``, each repeatable)."""
+    chosen = {kind: frozenset(ids) for kind, ids in (("region", region), ("pdu", pdu), ("team", team)) if ids}
+    return Selection(chosen)
+
+
+@app.command(no_args_is_help=True)
+def check(
+    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH"),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=as_of_option,
+                                        help=AS_OF_HELP, show_default=False),
+    fmt: Optional[CheckFormat] = typer.Option(
+        None, "--format", "-f", show_default=False,
+        help="One case: text (default) or json (schemas/verdicts.schema.json). A caseload: text (default), json, "
+             "csv, markdown or html summaries, or jsonl (one record per case; see --detail)."),
+    detail: Detail = typer.Option(Detail.compact, "--detail",
+                                  help="With --format jsonl: compact (each rule's verdict, counts, next due date and "
+                                       "failing instances) or full (every instance, with its sentences)."),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP, show_default=False),
+    by: Optional[Unit] = typer.Option(None, "--by", help="Caseload: break the rates down by region, PDU or team."),
+    team: Optional[list[str]] = typer.Option(None, "--team", help="Caseload: only cases of this team (repeatable).",
+                                             show_default=False),
+    pdu: Optional[list[str]] = typer.Option(None, "--pdu", help="Caseload: only cases of this probation delivery "
+                                            "unit (repeatable).", show_default=False),
+    region: Optional[list[str]] = typer.Option(None, "--region", help="Caseload: only cases of this region "
+                                               "(repeatable).", show_default=False),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Caseload: processes to evaluate with "
+                                       "[default: all cores].", show_default=False),
+    within: str = typer.Option("14d", "--within", help="Caseload: the worklist shows what falls due within this "
+                               "many days (14d, 2w)."),
+    include_closed: bool = typer.Option(False, "--include-closed", help="Caseload: list actions on closed cases "
+                                        "in the worklist too (by default only open cases: no end date on or before "
+                                        "the as-of date)."),
+    min_cases: int = typer.Option(1, "--min-cases", min=1, help="Caseload, html with --by: hide units with fewer "
+                                  "cases than this (the page says how many are hidden)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One case, text: list every failing check, not "
+                                 "only the first few per rule."),
+) -> None:
+    """Check case timelines: for one case, a verdict per rule with its evidence, due date and reason; for a
+    caseload, compliance rates per rule, practice area and unit, and the worklist.
+
+    Exit status: 0 nothing late, missed or unknown; 1 something is; 2 usage or input error (in a caseload: a
+    case could not be read — it is reported and counted, and the others are still evaluated); 130 interrupted.
+    """
+    day = as_of_date(as_of)
+    stdin = Stdin() if STDIN in paths else None
+    chosen = selection(team, pdu, region)
+    if is_single_case(paths, stdin) and fmt in (None, CheckFormat.text, CheckFormat.json) and by is None \
+            and not chosen.units:
+        _one_case(paths[0], stdin, rules, day, fmt or CheckFormat.text, out, verbose)
+    _caseload(paths, stdin, rules, day, fmt or CheckFormat.text, detail, out, by, chosen, jobs, days(within),
+              include_closed, min_cases)
+
+
+def _one_case(path: str, stdin: Optional[Stdin], rules: Optional[Path], day: Any, fmt: CheckFormat,
+              out: Optional[Path], verbose: bool) -> NoReturn:
+    from ..engine.evaluate import evaluate
+    from ..report.case import report_to_json, report_to_rich
+    from ..timeline.load import load_timeline, parse_timeline
+
+    rulebook = load_rules(rules)
+    try:
+        if stdin is not None:
+            timeline = parse_timeline(stdin.single or b"", STDIN_TIMELINE)
+        else:
+            timeline = load_timeline(path)
+    except InputError as exc:
+        report_errors(exc.diagnostics)
+        if stdin is not None:
+            sys.stderr.write("(standard input was read as one timeline; JSON Lines need one case on each line)\n")
+        raise typer.Exit(EXIT_INPUT)
+    report = evaluate(rulebook, timeline, day)
+    status = EXIT_FINDINGS if report.failing else EXIT_OK
+    if out is None and fmt is CheckFormat.text:
+        show(report_to_rich(report, rulebook, verbose=verbose))
+        raise typer.Exit(status)
+    write_whole(out, report_to_json(report, rulebook) if fmt is CheckFormat.json else
+                plain(report_to_rich(report, rulebook, verbose=verbose)))
+    raise typer.Exit(status)
+
+
+def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], day: Any, fmt: CheckFormat,
+              detail: Detail, out: Optional[Path], by: Optional[Unit], chosen: Selection, jobs: Optional[int],
+              within_days: int, include_closed: bool, min_cases: int) -> NoReturn:
+    rulebook = load_rules(rules)
+    lines = fmt is CheckFormat.jsonl
+    options = CheckOptions(day, within_days, detail.value if lines else "none", chosen)
+    caseload = Caseload(rulebook, day, by.value if by else None, within_days, WORKLIST_SHOWN, include_closed, chosen)
+    destination = output(out)
+    results = ordered_map(task(rulebook, options), items(paths, stdin), jobs or default_jobs())
+    progress = Progress(input_size(paths))
+    try:
+        with progress:
+            for result in iterate(results):
+                accepted = caseload.add(result)
+                if lines and (accepted or caseload.last_problems):
+                    # A rejected case is still accounted for in the output, with its own problems.
+                    record = result.record if accepted else rejected_record(result, caseload.last_problems)
+                    destination.write(record + "\n")
+                progress.tick(result.size, _at(result))
+        summary = caseload.summary()
+        if not lines:
+            destination.write(render(summary, fmt, min_cases))
+        if succeeded(summary):
+            destination.commit()
+        elif out is not None:
+            sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+    except BrokenPipeError:
+        quiet_broken_pipe()
+    except KeyboardInterrupt:
+        if lines and out is not None:
+            kept = destination.keep_partial()
+            interrupted(progress, f"the records of the cases read are in {kept} ({out} is unchanged)")
+        if lines:
+            interrupted(progress, "the output holds a complete record for each")
+        interrupted(progress, "no summary was written" + (f" ({out} is unchanged)" if out is not None else ""))
+    finally:
+        destination.abandon()
+    finish(summary)
+
+
+def _at(result: Any) -> str:
+    return f"{result.source}:{result.line}" if result.line else result.source
+
+
+def succeeded(summary: Summary) -> bool:
+    """Whether a caseload run's output replaces the old one: unless every case read was rejected."""
+    i = summary.inputs
+    return not (i.read and i.rejected == i.read)
+
+
+def render(summary: Summary, fmt: CheckFormat, min_cases: int = 1) -> str:
+    """A summary in one of the summary formats."""
+    from ..report.caseload import summary_csv, summary_markdown, summary_text
+
+    if fmt is CheckFormat.json:
+        return json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    if fmt is CheckFormat.csv:
+        return summary_csv(summary)
+    if fmt is CheckFormat.markdown:
+        return summary_markdown(summary)
+    if fmt is CheckFormat.html:
+        from ..report.html import caseload_html
+
+        return caseload_html(summary, min_cases=min_cases)
+    return summary_text(summary)
+
+
+def finish(summary: Summary) -> NoReturn:
+    """Account for every input on standard error, and exit: 2 if a case was rejected, 1 if any is failing."""
+    sys.stderr.write(f"ppcheck: {accounts(summary)}.\n")
+    for d in summary.rejected[:MAX_SHOWN]:
+        sys.stderr.write(f"{where(d)}: {d.code}: {d.message}\n")
+    if len(summary.rejected) > MAX_SHOWN:
+        sys.stderr.write(f"... and {words.plural(len(summary.rejected) - MAX_SHOWN, 'more problem')}.\n")
+    if summary.inputs.rejected:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if summary.cases_failing else EXIT_OK)
