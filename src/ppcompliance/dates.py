@@ -30,11 +30,31 @@ _FIRST_YEAR, _LAST_YEAR = 1990, 2080
 
 @lru_cache(maxsize=1)
 def bank_holidays() -> frozenset[Date]:
-    """England & Wales bank holidays in the tabulated years (from the ``holidays`` package, GB / ENG)."""
+    """England & Wales bank holidays in the tabulated years (from the ``holidays`` package, GB / ENG).
+
+    The list is kept in the cache by the package's version (``_cache``): asking the package costs ~70 ms.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import _cache
+
+    try:
+        name = f"bank-holidays-GB-ENG-{version('holidays')}-{_FIRST_YEAR}-{_LAST_YEAR}.json"
+    except PackageNotFoundError:
+        name = ""
+    cached = _cache.read(name) if name else None
+    if isinstance(cached, list):
+        try:
+            return frozenset(Date.fromisoformat(day) for day in cached)
+        except (TypeError, ValueError):
+            pass
     import holidays
 
     table = holidays.country_holidays("GB", subdiv="ENG", years=range(_FIRST_YEAR, _LAST_YEAR + 1))
-    return frozenset(table.keys())
+    found = frozenset(table.keys())
+    if name:
+        _cache.write(name, sorted(day.isoformat() for day in found))
+    return found
 
 
 class _WorkingDays:

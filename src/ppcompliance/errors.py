@@ -67,7 +67,7 @@ class Diagnostic:
         if self.code not in CODES:
             raise ValueError(f"unknown diagnostic code {self.code!r}")
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[object, ...]:
         """File, then line and column, then JSON path with list indexes compared as numbers."""
         parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[\[\].]+", self.json_path) if p)
         return (self.file, self.line, self.column, parts, self.code, self.message)
@@ -88,9 +88,9 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.location}: {self.code}: {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The diagnostic as JSON-ready data."""
-        out: dict = {"file": self.file, "code": self.code, "message": self.message}
+        out: dict[str, object] = {"file": self.file, "code": self.code, "message": self.message}
         if self.line:
             out["line"], out["column"] = self.line, self.column
         if self.json_path:

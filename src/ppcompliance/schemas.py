@@ -6,7 +6,6 @@ decoder refused): a run that reads only valid timelines never pays for it.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -19,10 +18,15 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=None)
+def schema_text(name: str) -> str:
+    """``schemas/<name>.schema.json``, as text."""
+    return (schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
 def schema(name: str) -> dict[str, Any]:
     """``schemas/<name>.schema.json``, as data."""
-    with open(schemas_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
+    loaded: dict[str, Any] = json.loads(schema_text(name))
     return loaded
 
 
@@ -95,15 +99,15 @@ def message(error: "jsonschema.ValidationError") -> str:
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         known = ", ".join(sorted(allowed)) or "none"
-        close = difflib.get_close_matches(extra[0], sorted(allowed), n=1) if extra else []
+        close = _close(extra[0], sorted(allowed), n=1) if extra else []
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unexpected field {', '.join(repr(k) for k in extra)} (allowed here: {known}{hint})"
     if keyword == "enum":
         if len(value) > 8:
-            close = difflib.get_close_matches(str(error.instance), [str(v) for v in value], n=1)
+            close = _close(str(error.instance), [str(v) for v in value], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             return f"{_short(error.instance)} is not one of the {len(value)} allowed values{hint}"
-        close = difflib.get_close_matches(str(error.instance), [str(v) for v in value], n=1)
+        close = _close(str(error.instance), [str(v) for v in value], n=1)
         hint = f" (did you mean {close[0]!r}?)" if close and isinstance(error.instance, str) else ""
         return f"{_short(error.instance)} is not one of: {', '.join(str(v) for v in value)}{hint}"
     if keyword == "const":
@@ -123,7 +127,7 @@ def message(error: "jsonschema.ValidationError") -> str:
         return f"too short: at least {value} needed"
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"{_short(error.instance)} is out of range ({keyword} {value})"
-    return error.message
+    return str(error.message)
 
 
 def _article(word: str) -> str:
@@ -165,3 +169,9 @@ def located_problems(name: str, located: Any, source: str) -> tuple[list[Any], l
             seen.add((line, column, text))
             problems.append(Diagnostic(source, line, column, code="rule-schema", message=text))
     return problems, bad_paths
+
+
+def _close(word: str, choices: list[str], n: int = 1) -> list[str]:
+    from difflib import get_close_matches  # only when a message needs a suggestion
+
+    return get_close_matches(word, choices, n=n)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from ._resources import schemas_dir
 
@@ -66,13 +66,13 @@ SYNTHETIC_EVENT_TYPES: Mapping[str, Mapping[str, tuple[object, ...] | None]] = M
 UNIT_KINDS = ("region", "pdu", "team")
 
 
-def _timeline_schema() -> dict:
+def _timeline_schema() -> dict[str, Any]:
     with open(schemas_dir() / "timeline.schema.json", encoding="utf-8") as handle:
-        schema: dict = json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
     return schema
 
 
-def _vocabulary(schema: dict) -> tuple:
+def _vocabulary(schema: dict[str, Any]) -> tuple[Any, ...]:
     defs = schema["$defs"]
     event = defs["event"]
     common = tuple(event["properties"])

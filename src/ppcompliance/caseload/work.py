@@ -91,10 +91,10 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
     units = tuple(case.units.get(kind, "") for kind in UNIT_KINDS)
     assert len(units) == 3
     if not options.selection.selects(case.units):
-        return CaseResult(item.source, item.line, case.id, units, selected=False, size=item.size)  # type: ignore[arg-type]
+        return CaseResult(item.source, item.line, case.id, units, selected=False, size=item.size)
     try:
         report = evaluate(rulebook, timeline, options.as_of)
-        work = tuple(work_items(rulebook, report, options.within_days, units))  # type: ignore[arg-type]
+        work = tuple(work_items(rulebook, report, options.within_days, units))
         record = None
         if options.detail == "compact":
             record = json.dumps(compact_record(report), ensure_ascii=False, separators=(",", ":"))
@@ -104,7 +104,7 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
         return CaseResult(item.source, item.line, problems=(Diagnostic(
             item.source, item.line, 0, "$", "case-internal-error",
             f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),), size=item.size)
-    return CaseResult(item.source, item.line, case.id, units, bytes(_INDEX[v.state] for v in report.verdicts),  # type: ignore[arg-type]
+    return CaseResult(item.source, item.line, case.id, units, bytes(_INDEX[v.state] for v in report.verdicts),
                       work, record, size=item.size)
 
 

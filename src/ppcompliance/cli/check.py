@@ -6,21 +6,22 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import typer
 
 from .. import words
-from ..caseload.batch import default_jobs, ordered_map
 from ..caseload.inputs import STDIN, STDIN_TIMELINE, Stdin, input_size, is_single_case, items
-from ..caseload.summary import WORKLIST_SHOWN, Caseload, Summary
-from ..caseload.work import CheckOptions, Selection, rejected_record, task
+from ..caseload.work import Selection
 from ..errors import InputError
-from ..report.caseload import accounts, where
 from .app import app
 from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress,
                      as_of_date, as_of_option, days, interrupted, iterate, load_rules, output, plain,
                      quiet_broken_pipe, report_errors, show, write_whole)
+
+
+if TYPE_CHECKING:
+    from ..caseload.summary import Summary
 
 
 class CheckFormat(str, Enum):
@@ -132,6 +133,10 @@ def _one_case(path: str, stdin: Optional[Stdin], rules: Optional[Path], day: Any
 def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], day: Any, fmt: CheckFormat,
               detail: Detail, out: Optional[Path], by: Optional[Unit], chosen: Selection, jobs: Optional[int],
               within_days: int, include_closed: bool, min_cases: int) -> NoReturn:
+    from ..caseload.batch import default_jobs, ordered_map
+    from ..caseload.summary import WORKLIST_SHOWN, Caseload
+    from ..caseload.work import CheckOptions, rejected_record, task
+
     rulebook = load_rules(rules)
     lines = fmt is CheckFormat.jsonl
     options = CheckOptions(day, within_days, detail.value if lines else "none", chosen)
@@ -173,13 +178,13 @@ def _at(result: Any) -> str:
     return f"{result.source}:{result.line}" if result.line else result.source
 
 
-def succeeded(summary: Summary) -> bool:
+def succeeded(summary: "Summary") -> bool:
     """Whether a caseload run's output replaces the old one: unless every case read was rejected."""
     i = summary.inputs
     return not (i.read and i.rejected == i.read)
 
 
-def render(summary: Summary, fmt: CheckFormat, min_cases: int = 1) -> str:
+def render(summary: "Summary", fmt: CheckFormat, min_cases: int = 1) -> str:
     """A summary in one of the summary formats."""
     from ..report.caseload import summary_csv, summary_markdown, summary_text
 
@@ -196,8 +201,10 @@ def render(summary: Summary, fmt: CheckFormat, min_cases: int = 1) -> str:
     return summary_text(summary)
 
 
-def finish(summary: Summary) -> NoReturn:
+def finish(summary: "Summary") -> NoReturn:
     """Account for every input on standard error, and exit: 2 if a case was rejected, 1 if any is failing."""
+    from ..report.caseload import accounts, where
+
     sys.stderr.write(f"ppcheck: {accounts(summary)}.\n")
     for d in summary.rejected[:MAX_SHOWN]:
         sys.stderr.write(f"{where(d)}: {d.code}: {d.message}\n")

@@ -10,9 +10,6 @@ from typing import Optional
 import typer
 
 from .. import words
-from ..caseload.batch import default_jobs, ordered_map
-from ..caseload.inputs import STDIN, Stdin, input_size, items
-from ..report.caseload import where
 from .app import app
 from .check import PATHS_HELP, Unit, selection
 from .common import (EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, Progress, as_of_date,
@@ -56,7 +53,10 @@ def diff(
 
     Exit status: 0 no verdict changes; 1 some verdicts change; 2 usage or input error; 130 interrupted.
     """
+    from ..caseload.batch import default_jobs, ordered_map
+    from ..caseload.inputs import STDIN, Stdin, input_size, items
     from ..policy.diff import Comparison, diff_json, diff_markdown, diff_text, task
+    from ..report.caseload import where
 
     old_book, new_book = load_rules(old), load_rules(new)
     day = as_of_date(as_of)

@@ -9,12 +9,6 @@ from typing import Optional
 
 import typer
 
-from ..caseload.batch import default_jobs, ordered_map
-from ..caseload.inputs import STDIN, Stdin, input_size, items
-from ..caseload.summary import Caseload
-from ..caseload.work import CheckOptions, task
-from ..report.caseload import accounts, worklist_csv, worklist_json, worklist_text
-from ..report.worklist import Section
 from .app import app
 from .check import PATHS_HELP, finish, selection, succeeded
 from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_OK, OUTPUT_HELP, RULES_HELP, Progress, as_of_date,
@@ -56,6 +50,13 @@ def due(
     Exit status: 0 nothing overdue or due; 1 something is; 2 usage or input error (a case that could not be
     read is reported and counted; the others are still listed); 130 interrupted.
     """
+    from ..caseload.batch import default_jobs, ordered_map
+    from ..caseload.inputs import STDIN, Stdin, input_size, items
+    from ..caseload.summary import Caseload
+    from ..caseload.work import CheckOptions, task
+    from ..report.caseload import accounts, worklist_csv, worklist_json, worklist_text
+    from ..report.worklist import Section
+
     day = as_of_date(as_of)
     within_days = days(within)
     chosen = selection(team, pdu, region)

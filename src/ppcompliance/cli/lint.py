@@ -10,8 +10,7 @@ from typing import Optional
 import typer
 
 from .. import words
-from ..errors import InputError
-from ..report.diagnostics import diagnostics_json, github_annotations, sarif
+from ..errors import Diagnostic, InputError
 from .app import app
 from .common import EXIT_FINDINGS, EXIT_INPUT, report_errors
 
@@ -73,7 +72,10 @@ def lint(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _machine(fmt: LintFormat, findings: list, suppressed: list, **extra: object) -> None:
+def _machine(fmt: LintFormat, findings: list[Diagnostic], suppressed: list[tuple[Diagnostic, str]],
+             **extra: object) -> None:
+    from ..report.diagnostics import diagnostics_json, github_annotations, sarif
+
     if fmt is LintFormat.json:
         sys.stdout.write(diagnostics_json(findings, suppressed, **extra))
     elif fmt is LintFormat.github:

@@ -6,15 +6,19 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from .. import words
+from ..engine.rulebook import Rulebook
 from ..errors import Diagnostic
-from ..report.diagnostics import github_annotations
 from .app import app
 from .common import EXIT_FINDINGS, EXIT_INPUT, fail, load_rules, report_errors, write_whole
+
+
+if TYPE_CHECKING:
+    from ..policy.tests import Outcome
 
 
 class TestFormat(str, Enum):
@@ -77,6 +81,8 @@ def test_rules(
                          for o in failed],
             "coverage": figures}, indent=2, ensure_ascii=False) + "\n")
     elif fmt is TestFormat.github:
+        from ..report.diagnostics import github_annotations
+
         sys.stdout.write(github_annotations([
             Diagnostic(o.test.file, o.test.line, 1, code="rule-test-failed",
                        message=f"{o.test.rule_id}: {o.test.name}: " + "; ".join([o.error] if o.error
@@ -93,13 +99,11 @@ def test_rules(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _only(rulebook, ids):  # type: ignore[no-untyped-def]
-    from ..engine.rulebook import Rulebook
-
+def _only(rulebook: Rulebook, ids: list[str]) -> Rulebook:
     return Rulebook(tuple(r for r in rulebook.rules if r.id in ids), rulebook.sources)
 
 
-def _text(outcomes, figures, verbose):  # type: ignore[no-untyped-def]
+def _text(outcomes: list[Outcome], figures: dict[str, Any], verbose: bool) -> None:
     out = sys.stdout
     for o in outcomes:
         if o.passed and not verbose:

@@ -113,26 +113,26 @@ def _reason(rule: Rule, i: Instance, ctx: ExplainContext) -> str:
     if i.reason == Reason.NO_TRIGGER:
         return f"Nothing is due under this rule yet: no {words.bare(trigger)} is recorded up to {human(ctx.horizon)}."
     if i.reason == Reason.NOT_IN_FORCE:
-        return f"The rule was not in force on {human(day)} ({in_force(rule)})."  # type: ignore[arg-type]
+        return f"The rule was not in force on {human(day)} ({in_force(rule)})."
     if i.reason == Reason.CONDITION:
-        return f"Does not apply on {human(day)}: the rule applies when {rule.condition.describe()}."  # type: ignore[arg-type]
+        return f"Does not apply on {human(day)}: the rule applies when {rule.condition.describe()}."
     if i.reason in UNKNOWN_REASONS:
         when = f"on {human(day)}" if i.kind in (Kind.TRIGGER, Kind.END) else \
-            f"between {human(day)} and {human(i.window_to)}"  # type: ignore[arg-type]
+            f"between {human(day)} and {human(i.window_to)}"
         checked = "Not checked" if i.reason == Reason.UNKNOWN_STATE_SKIPPED else "Cannot tell"
         return f"{checked}: whether the rule applies {when} is not known, as the timeline does not record " \
                f"{missing(i)}."
     if i.reason == Reason.LAPSED:
-        return f"Supervision ended on {human(ctx.case.end)}, before this fell due on {human(i.due)}."  # type: ignore[arg-type]
+        return f"Supervision ended on {human(ctx.case.end)}, before this fell due on {human(i.due)}."
     if i.reason == Reason.ENDED_EARLY:
         return f"Supervision ended early on {human(ctx.case.end)} (it was expected to end on " \
                f"{human(ctx.case.expected_end_date)}), so there was no fair chance to prepare for the end."
     if i.reason == Reason.NOTHING_DUE:
-        return f"Nothing fell due under this rule up to {human(i.window_to)}."  # type: ignore[arg-type]
+        return f"Nothing fell due under this rule up to {human(i.window_to)}."
     if i.reason == Reason.NEVER_HELD:
         word = "while" if rule.template in ("cadence", "recurrence") else "when"
         return f"Does not apply to this case (from {human(day)} to {human(i.window_to)}): the rule applies " \
-               f"{word} {rule.condition.describe()}."  # type: ignore[arg-type]
+               f"{word} {rule.condition.describe()}."
     raise ValueError(f"no sentence for reason {i.reason!r}")
 
 

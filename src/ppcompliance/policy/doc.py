@@ -6,7 +6,7 @@ self-contained page) for a policy board.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from ..engine.rulebook import Rule, Rulebook
 from ..explain.describe import applicability_sentence, obligation_sentence
@@ -20,7 +20,7 @@ def _figure(rule: Rule) -> str:
     return "Official: the figure or expectation is published."
 
 
-def _sections(rulebook: Rulebook):
+def _sections(rulebook: Rulebook) -> Iterator[tuple[str, str, list[tuple[str, str, list[Rule]]]]]:
     for area, area_title in PRACTICE_AREAS.items():
         in_area = [r for r in rulebook.rules if r.area == area]
         if not in_area:

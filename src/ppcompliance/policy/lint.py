@@ -148,7 +148,7 @@ def _numbers(rule: Rule) -> dict[str, object]:
 
 def _overlaps(rulebook: Rulebook) -> list[tuple[str, Diagnostic]]:
     out = []
-    groups: dict = {}
+    groups: dict[tuple[object, ...], list[Rule]] = {}
     for rule in rulebook.rules:
         groups.setdefault(rule.obligation.signature(), []).append(rule)
     for rules in groups.values():

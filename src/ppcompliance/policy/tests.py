@@ -33,9 +33,9 @@ class RuleTest:
 
     rule_id: str
     name: str
-    timeline: dict
+    timeline: dict[str, Any]
     as_of: _dt.date
-    want: dict
+    want: dict[str, Any]
     file: str
     line: int
     lines: dict[str, int] = field(default_factory=dict)  # JSON path in the timeline -> line of the test file
@@ -144,7 +144,7 @@ def run_test(rulebook: Rulebook, test: RuleTest) -> Outcome:
     return Outcome(test, verdict, tuple(_differences(test.want, verdict)), sentence=sentence)
 
 
-def _differences(want: dict, verdict: RuleVerdict) -> list[str]:
+def _differences(want: dict[str, Any], verdict: RuleVerdict) -> list[str]:
     deciding = verdict.deciding
     actual = {
         "verdict": verdict.state.value,
@@ -179,7 +179,7 @@ class Coverage:
             elif i.reason not in (Reason.NO_TRIGGER, Reason.NOT_IN_FORCE):
                 self.held.setdefault(v.rule_id, set()).add(True)
 
-    def report(self, rulebook: Rulebook) -> dict:
+    def report(self, rulebook: Rulebook) -> dict[str, Any]:
         """Coverage figures: rules, templates, conditions and verdict states exercised."""
         ids = [r.id for r in rulebook.rules]
         tested = [i for i in ids if i in self.rules]

@@ -106,17 +106,38 @@ class Summary(Protocol):
 class Comparison(Protocol):
     """The parts of a rule-change comparison (``policy.diff.Comparison``) the page arranges before rendering."""
 
-    as_of: date
-    read: int
-    evaluated: int
-    outside: int
-    rejected_cases: int
-    rules_before: int
-    rules_after: int
-    by: str | None
-    selection: Any
-    changes: Mapping[str, Any]
-    rejected: Sequence[Diagnostic]
+    @property
+    def as_of(self) -> date: ...
+
+    @property
+    def read(self) -> int: ...
+
+    @property
+    def evaluated(self) -> int: ...
+
+    @property
+    def outside(self) -> int: ...
+
+    @property
+    def rejected_cases(self) -> int: ...
+
+    @property
+    def rules_before(self) -> int: ...
+
+    @property
+    def rules_after(self) -> int: ...
+
+    @property
+    def by(self) -> str | None: ...
+
+    @property
+    def selection(self) -> Any: ...
+
+    @property
+    def changes(self) -> Mapping[str, Any]: ...
+
+    @property
+    def rejected(self) -> Sequence[Diagnostic]: ...
 
     def moved(self) -> Sequence[Any]: ...
 

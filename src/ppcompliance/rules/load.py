@@ -5,8 +5,10 @@ All problems in all files are collected and reported together, sorted by file an
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from .._resources import default_rules_dir
@@ -14,14 +16,14 @@ from ..engine.conditions.suggest import suggest
 from ..engine.rulebook import Rule, Rulebook
 from ..errors import Diagnostic, RuleError
 from ..schemas import located_problems
-from . import yaml as _yaml
+from .located import LocatedYaml
 from .compile import compile_rules
 
 MAX_RULE_FILE_BYTES = 1024 * 1024
 _SUFFIXES = (".yaml", ".yml")
 
 
-def rule_files(path: str | os.PathLike) -> list[Path]:
+def rule_files(path: str | os.PathLike[str]) -> list[Path]:
     """The rule files a path names: the file itself, or a folder's *.yaml / *.yml files (recursively, sorted;
     hidden folders and ``*.tests.yaml`` rule-test files are not rules)."""
     root = Path(path)
@@ -34,7 +36,7 @@ def rule_files(path: str | os.PathLike) -> list[Path]:
     return []
 
 
-def load_rulebook(path: str | os.PathLike | None = None) -> Rulebook:
+def load_rulebook(path: str | os.PathLike[str] | None = None) -> Rulebook:
     """Load and compile the rulebook at ``path`` (a folder or one file; default: the bundled rulebook).
 
     Raises RuleError with every problem found, each with file:line:column and a stable code.
@@ -95,24 +97,33 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None,
 
     ``source`` names the file in diagnostics; ``name`` (default: the same) in each rule's ``source``.
     """
-    located, problems = _yaml.load(text, source)
+    key = _cache_key(text)
+    located = _cached(key)
+    problems: list[Diagnostic] = []
+    broken: set[int] = set()
     if located is None:
-        if problems and problems[0].code == "rule-yaml-syntax":
-            return _recover(text, source, name, problems, shared)
-        return [], problems
-    if "\t" in text:
-        line = text[: text.index("\t")].count("\n") + 1
-        problems.append(Diagnostic(source, line, 1, code="rule-yaml-syntax",
-                                   message="a tab character: indent rule files with spaces"))
-    schema_problems, bad_paths = located_problems("rules", located, source)
-    problems += schema_problems
-    problems += _duplicate_ids(located, source)
-    # Rules the schema rejected are not compiled; the others are, so their problems are reported too.
-    broken = {p[1] for p in bad_paths if len(p) >= 2 and p[0] == "rules"}
-    if any(len(p) < 2 or p[0] != "rules" for p in bad_paths):
-        return [], problems
+        from . import yaml as reader
 
-    def source_of(path: tuple) -> str:
+        located, problems = reader.load(text, source)
+        if located is None:
+            if problems and problems[0].code == "rule-yaml-syntax":
+                return _recover(text, source, name, problems, shared)
+            return [], problems
+        if "\t" in text:
+            line = text[: text.index("\t")].count("\n") + 1
+            problems.append(Diagnostic(source, line, 1, code="rule-yaml-syntax",
+                                       message="a tab character: indent rule files with spaces"))
+        schema_problems, bad_paths = located_problems("rules", located, source)
+        problems += schema_problems
+        problems += _duplicate_ids(located, source)
+        # Rules the schema rejected are not compiled; the others are, so their problems are reported too.
+        broken = {p[1] for p in bad_paths if len(p) >= 2 and p[0] == "rules"}
+        if any(len(p) < 2 or p[0] != "rules" for p in bad_paths):
+            return [], problems
+        if not problems:
+            _keep(key, located)
+
+    def source_of(path: tuple[object, ...]) -> str:
         return f"{name or source}:{located.locate(path)[0]}"
 
     rules, semantic = compile_rules(located.data, source_of, skip=broken, file=source, shared=shared)
@@ -122,7 +133,7 @@ def parse_rules(text: str, source: str = "<rules>", name: str | None = None,
     return rules, sorted(problems, key=Diagnostic.sort_key)
 
 
-def _duplicate_ids(located: _yaml.LocatedYaml, source: str) -> list[Diagnostic]:
+def _duplicate_ids(located: LocatedYaml, source: str) -> list[Diagnostic]:
     """Rule ids used twice in one file, found in the raw data so that broken rules are counted too."""
     items = located.data.get("rules") if isinstance(located.data, dict) else None
     seen: dict[str, int] = {}
@@ -171,3 +182,50 @@ def _recover(text: str, source: str, name: str | None, problems: list[Diagnostic
     if not any(p.code == "rule-yaml-syntax" for p in found):
         found += problems
     return rules, found
+
+
+# --- the cache of files that read and checked cleanly (``_cache``: JSON only) ------------------------------------
+
+
+def _cache_key(text: str) -> str:
+    """A name for a rule file's checked contents: what the text, the rule schema and this reader are."""
+    from .. import _cache
+    from ..schemas import schema_text
+
+    if _cache.folder() is None:
+        return ""
+    digest = hashlib.sha256()
+    for part in (text, schema_text("rules"), _reader_source()):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return f"rules-{digest.hexdigest()[:32]}.json"
+
+
+@lru_cache(maxsize=1)
+def _reader_source() -> str:
+    """The source of what turns a rule file's text into checked data (a change to it is a cache miss)."""
+    here = Path(__file__).parent
+    return "".join((here / name).read_text(encoding="utf-8") for name in ("yaml.py", "located.py", "load.py"))
+
+
+def _cached(key: str) -> LocatedYaml | None:
+    from .. import _cache
+
+    found = _cache.read(key) if key else None
+    if not isinstance(found, dict):
+        return None
+    try:
+        marks = {tuple(path): (line, column) for path, line, column in found["marks"]}
+        keys = {tuple(path): (line, column) for path, line, column in found["keys"]}
+        return LocatedYaml(found["data"], marks, frozenset(), keys)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _keep(key: str, located: LocatedYaml) -> None:
+    from .. import _cache
+
+    if key:
+        _cache.write(key, {"data": located.data,
+                           "marks": [[list(p), line, column] for p, (line, column) in located.marks.items()],
+                           "keys": [[list(p), line, column] for p, (line, column) in located.keys.items()]})

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from typing import Any
+
 import yaml
 
 from ..errors import Diagnostic
+from .located import LocatedYaml, Path
 
 MAX_NODES = 200_000
 
@@ -30,33 +33,10 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
-Path = tuple  # a JSON-style path: keys and list indexes
 
 
 class _TooLarge(Exception):
     pass
-
-
-class LocatedYaml:
-    """A YAML document's data, with the (line, column) of each path, both counted from 1."""
-
-    def __init__(self, data: object, marks: dict[Path, tuple[int, int]], refused: frozenset = frozenset(),
-                 keys: dict[Path, tuple[int, int]] | None = None):
-        self.data = data
-        self.marks = marks
-        self.refused = refused  # paths whose value was refused (a tag) and already reported
-        self.keys = keys or {}  # where each mapping key is written
-
-    def locate_key(self, path: Path) -> tuple[int, int]:
-        """The position of the key naming ``path`` (for "this field is wrong"), else as :meth:`locate`."""
-        return self.keys.get(tuple(path)) or self.locate(path)
-
-    def locate(self, path: Path) -> tuple[int, int]:
-        """The position of ``path``, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path not in self.marks and path:
-            path = path[:-1]
-        return self.marks.get(path, (1, 1))
 
 
 def load(text: str, source: str) -> tuple[LocatedYaml | None, list[Diagnostic]]:
@@ -94,18 +74,18 @@ class _Builder:
         self.nodes = 0
         self._constructor = yaml.SafeLoader("")
 
-    def _at(self, node) -> tuple[int, int]:
+    def _at(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def _refuse(self, node, path: Path) -> None:
+    def _refuse(self, node: yaml.Node, path: Path) -> None:
         self.refused.add(path)
         self._problem(node, "rule-yaml-tag", f"the tag {node.tag!r} is not allowed: rule files are plain data")
 
-    def _problem(self, node, code: str, message: str) -> None:
+    def _problem(self, node: yaml.Node, code: str, message: str) -> None:
         line, column = self._at(node)
         self.problems.append(Diagnostic(self.source, line, column, code=code, message=message))
 
-    def build(self, node, path: Path) -> object:
+    def build(self, node: yaml.Node, path: Path) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge()
@@ -127,8 +107,8 @@ class _Builder:
         if node.tag != _MAP_TAG:
             self._refuse(node, path)
             return None
-        out: dict = {}
-        first_seen: dict = {}
+        out: dict[str, Any] = {}
+        first_seen: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
             key = self.build(key_node, path + ("<key>",))
             if not isinstance(key, (str, int, bool)) or isinstance(key, bool):

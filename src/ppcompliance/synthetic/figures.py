@@ -17,10 +17,10 @@ RoSH level that a ``by_rosh`` rule does not list. A routine never stops for want
 same kinds of cases and events whatever rulebook is given, and only the rules the rulebook has are calibrated
 to it (:attr:`Figures.defaulted` names the others).
 
-Only figures are read. What a rule applies to, what starts its clock and what meets it are the bundled rules'
-(the practice pass is written for them), except where the Probation Reset stops routine contact: that share of
-the supervision period is read from ACT-02. A rulebook that changes a rule's conditions or events is not
-followed.
+Only figures are read: durations, which repeat of a trigger starts a clock (``nth``), and the share of the
+supervision period after which the Probation Reset stops routine contact (ACT-02's ``supervision_elapsed``).
+What a rule applies to, what starts its clock and what meets it are the bundled rules' (the practice pass is
+written for them): a rulebook that changes a rule's conditions or events is not followed.
 """
 
 from __future__ import annotations
@@ -60,11 +60,23 @@ def served() -> tuple[str, ...]:
     return tuple(sorted(rule_id for rules in ROUTINES.values() for rule_id, _ in rules))
 
 
+_TEMPLATES = {rule_id: template for rules in ROUTINES.values() for rule_id, template in rules}
+
+
 @lru_cache(maxsize=1)
 def _bundled() -> Rulebook:
     from ..rules import load_rulebook
 
     return load_rulebook()
+
+
+def _default(rule_id: str) -> Rule:
+    """The bundled rule, whose figures stand in for a rule the rulebook given lacks (loaded only if one does)."""
+    rule = _bundled().by_id.get(rule_id)
+    if rule is None or rule.template != _TEMPLATES[rule_id]:
+        raise ValueError(f"the bundled rulebook has no {_TEMPLATES[rule_id]} rule {rule_id}, which the synthetic "
+                         f"caseload's practice serves")
+    return rule
 
 
 def _variant(rule: Rule, level: str) -> Obligation | None:
@@ -90,22 +102,17 @@ class Figures:
     they are given as whole days.
     """
 
-    def __init__(self, rulebook: Rulebook, bundled: Rulebook) -> None:
+    def __init__(self, rulebook: Rulebook) -> None:
         table: dict[tuple[str, str], tuple[Obligation, dict[str, object]]] = {}
         defaulted = []
         self._reset: int | None = None
         for rule_id in served():
-            template = next(t for rules in ROUTINES.values() for r, t in rules if r == rule_id)
             rule = rulebook.by_id.get(rule_id)
-            default = bundled.by_id.get(rule_id)
-            if default is None or default.template != template:
-                raise ValueError(f"the bundled rulebook has no {template} rule {rule_id}, which the synthetic "
-                                 f"caseload's practice serves")
-            if rule is None or rule.template != template:
+            if rule is None or rule.template != _TEMPLATES[rule_id]:
                 defaulted.append(rule_id)
-                rule = default
+                rule = _default(rule_id)
             for level in _LEVELS:
-                obligation = _variant(rule, level) or _variant(default, level)
+                obligation = _variant(rule, level) or _variant(_default(rule_id), level)
                 assert obligation is not None  # the bundled by_rosh rules list every level
                 table[rule_id, level] = (obligation, obligation.figures())
             if rule_id == "ACT-02":
@@ -124,7 +131,7 @@ class Figures:
         if not isinstance(rulebook, Rulebook):
             raise TypeError(f"the rulebook must be a compiled Rulebook (from load_rulebook), not "
                             f"{type(rulebook).__name__}")
-        return cls(rulebook, _bundled())
+        return cls(rulebook)
 
     def _duration(self, rule_id: str, keyword: str, level: str | None) -> Duration | None:
         return cast("Duration | None", self._table[rule_id, level or ""][1].get(keyword))
@@ -196,4 +203,4 @@ class Figures:
 
 @lru_cache(maxsize=1)
 def _bundled_figures() -> Figures:
-    return Figures(_bundled(), _bundled())
+    return Figures(_bundled())

@@ -30,7 +30,7 @@ import calendar
 import random
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..dates import add_days, days_between, subtract_days
 from ..engine.rulebook import Duration, Rulebook
@@ -112,7 +112,7 @@ def _between(rng: random.Random, lo: int, hi: int) -> int:
     return lo + int(rng.random() * (hi - lo + 1))
 
 
-def _pick(rng: random.Random, table):
+def _pick(rng: random.Random, table: Sequence[tuple[Any, ...]]) -> Any:
     """A value from ``((value, weight), ...)``, or the whole row when rows have more than two items."""
     x = rng.random() * sum(row[-1] for row in table)
     for row in table:
@@ -172,7 +172,7 @@ class _World:
                 level = value
         return level
 
-    def active(self, codes, day: date) -> bool:
+    def active(self, codes: Sequence[str], day: date) -> bool:
         return any(code in codes and added <= day and (removed is None or day < removed)
                    for code, added, removed in self.registrations)
 
@@ -293,6 +293,9 @@ def _world(rng: random.Random, index: int, start_from: date, end_by: date, long:
 
 # --- practice: what probation does about it -----------------------------------------------------------------
 
+# An event as practice builds it: its day, the order it was made in (to keep ties stable), its type and fields.
+_Built = tuple[date, int, str, dict[str, object]]
+
 # How briskly practice keeps contact in person at each RoSH level: the gap to the next contact is drawn between
 # these shares (in fourteenths) of the longest gap the contact rule (ACT-02) allows at the level. Where that is a
 # week (very high) contact is weekly rather than twice a week; elsewhere it varies from half the limit (a little
@@ -333,7 +336,7 @@ class _Practice:
         self.q = quality
         self.intensity = intensity
         self.figures = figures
-        self.events: list[tuple[date, int, str, dict]] = []
+        self.events: list[_Built] = []
         self.assessments: list[tuple[date, str]] = []
         self.reviews: list[date] = []  # risk reviews, assessments and reports: what CUR-04 accepts
         self.oversight: list[date] = []
@@ -345,7 +348,7 @@ class _Practice:
 
     # -- helpers
 
-    def add(self, day: date, kind: str, fields: dict | None = None, code: str | None = None) -> date:
+    def add(self, day: date, kind: str, fields: Mapping[str, object] | None = None, code: str | None = None) -> date:
         item = dict(fields) if fields else {}
         if code is not None:
             item["ndelius_code"] = code
@@ -400,7 +403,7 @@ class _Practice:
         i = bisect.bisect_right(self.assessments, (day, "~"))
         return self.assessments[i - 1][1] if i else None
 
-    def active(self, codes, day: date) -> bool:
+    def active(self, codes: Sequence[str], day: date) -> bool:
         return any(code in codes and added <= day and (removed is None or day < removed)
                    for code, added, removed in self.registrations)
 
@@ -427,8 +430,8 @@ class _Practice:
         self.add(day, kind)
         bisect.insort(self.reviews, day)
 
-    def recurring(self, periods, first: Callable[[date], int], every: Callable[[date], int], existing: list[date],
-                  make) -> None:
+    def recurring(self, periods: list[tuple[date, date]], first: Callable[[date], int], every: Callable[[date], int],
+                  existing: list[date], make: Callable[[date], object]) -> None:
         """Keep a routine over each period [a, b]: the first within ``first(a)`` days, then at least every
         ``every(day)`` days; existing events count. A kept routine is in time; one not kept lapses now and then.
         """
@@ -457,7 +460,8 @@ class _Practice:
                 bisect.insort(existing, day)
                 anchor, limit, opening = day, every(day), False
 
-    def periods(self, holds, lo: date, hi: date, split_on=()) -> list[tuple[date, date]]:
+    def periods(self, holds: Callable[[date], bool], lo: date, hi: date,
+                split_on: Sequence[date] = ()) -> list[tuple[date, date]]:
         """The periods within [lo, hi] in which ``holds(day)`` is true, judged at each change point."""
         points = sorted(dict.fromkeys([lo, *[d for d in self._change_points() if lo < d <= hi], *split_on]))
         out: list[tuple[date, date]] = []
@@ -482,7 +486,7 @@ class _Practice:
 
     # -- the case, stage by stage (each stage names the rules whose figures it keeps; see figures.ROUTINES)
 
-    def build(self) -> list[tuple[date, int, str, dict]]:
+    def build(self) -> list[_Built]:
         self.court_and_release()
         self.world_events()
         self.registrations_recorded()
@@ -975,7 +979,8 @@ class _Practice:
         end = w.end
         for kind, rule, late_from in (("pre_termination_review", "CON-03", 3), ("exit_plan", "CON-04", 3),
                                       ("management_oversight", "OVS-05", 1)):
-            opening = subtract_days(end, f.within_last(rule).days, working=f.within_last(rule).working)
+            opening, due = _back(end, f.within_last(rule)), _back(end, f.at_least_before(rule))
+            assert opening is not None and due is not None
             if opening <= w.start:
                 continue
             # Whether the rule applies is judged on the day its window opens.
@@ -984,14 +989,13 @@ class _Practice:
                       protect or _chance(rng, 0.5 if rule == "CON-03" else 0.15))
             if not needed:
                 continue
-            due = subtract_days(end, f.at_least_before(rule).days, working=f.at_least_before(rule).working)
-            # In days before the end: in time from two days after the window opens to two days before the due
-            # date; late from the day after the due date to a day or three before the end.
-            done, lapsed = (end - due).days, (end - opening).days
+            # Counted back from the end: in time from two days after the window opens to two days before the
+            # due date; late from the day after the due date to a day or three before the end.
+            due_at, opens_at = (end - due).days, (end - opening).days
             if self.kept():
-                day = self.before_end(done + 2, lapsed - 2, opening)
-            elif _chance(rng, 0.5) and done > 0:
-                day = self.before_end(min(late_from, done - 1), done - 1, opening)
+                day = self.before_end(due_at + 2, opens_at - 2, opening)
+            elif _chance(rng, 0.5) and due_at > 0:
+                day = self.before_end(min(late_from, due_at - 1), due_at - 1, opening)
             else:
                 continue
             self.add(day, kind)
@@ -1021,10 +1025,10 @@ class _Practice:
 
 # --- assembling a case ----------------------------------------------------------------------------------------
 
-def _timeline(w: _World, built: list[tuple[date, int, str, dict]], start_from: date) -> dict:
+def _timeline(w: _World, built: list[_Built], start_from: date) -> dict[str, Any]:
     last = w.end
     kept = sorted((e for e in built if start_from <= e[0] <= last), key=lambda e: (e[0], e[1]))
-    seen: set[tuple] = set()
+    seen: set[tuple[object, ...]] = set()
     unique = []
     for day, _, kind, fields in kept:
         key = (day, kind, tuple(fields.items()))
@@ -1044,14 +1048,15 @@ def _timeline(w: _World, built: list[tuple[date, int, str, dict]], start_from: d
     return {"case": case, "events": events}
 
 
-def _sizes(w: _World, built: list[tuple[date, int, str, dict]], start_from: date) -> tuple[int, int]:
+def _sizes(w: _World, built: list[_Built], start_from: date) -> tuple[int, int]:
     """How many events a case will have, and how many of them are routine (contact, oversight, reviews)."""
     kept = [kind for day, _, kind, _ in built if start_from <= day <= w.end]
     return len(kept), sum(1 for kind in kept if kind in ("appointment", "management_oversight", "risk_review"))
 
 
 def generate_case(rng: random.Random, index: int, quality: float, start_from: date = FIRST_DAY,
-                  end_by: date = LAST_DAY, *, events: int | None = None, rulebook: Rulebook | None = None) -> dict:
+                  end_by: date = LAST_DAY, *, events: int | None = None,
+                  rulebook: Rulebook | None = None) -> dict[str, Any]:
     """One made-up case timeline (a dict valid against the timeline schema), drawn from ``rng`` alone.
 
     ``index`` gives the case id (``X000001`` for 1). ``quality`` (0 to 1) is the probability that each action
@@ -1064,7 +1069,7 @@ def generate_case(rng: random.Random, index: int, quality: float, start_from: da
 
 
 def _case(rng: random.Random, index: int, quality: float, start_from: date, end_by: date, events: int | None,
-          figures: Figures) -> dict:
+          figures: Figures) -> dict[str, Any]:
     if not 0.0 <= quality <= 1.0:
         raise ValueError(f"quality must be from 0 to 1, not {quality!r}")
     if (end_by - start_from).days < _LEAD + 200:
@@ -1073,7 +1078,7 @@ def _case(rng: random.Random, index: int, quality: float, start_from: date, end_
     practice_seed = int(rng.random() * 2**53)
     target = None if events is None else events * (0.6 + 0.8 * rng.random())
 
-    def draw(intensity: float) -> list[tuple[date, int, str, dict]]:
+    def draw(intensity: float) -> list[_Built]:
         return _Practice(world, random.Random(practice_seed), quality, intensity, figures).build()
 
     built = draw(1.0)
@@ -1090,7 +1095,7 @@ def _case(rng: random.Random, index: int, quality: float, start_from: date, end_
 
 
 def generate_caseload(cases: int, seed: int, quality: float = 0.7, events: int | None = None,
-                      rulebook: Rulebook | None = None) -> Iterator[dict]:
+                      rulebook: Rulebook | None = None) -> Iterator[dict[str, Any]]:
     """Yield ``cases`` made-up case timelines, one at a time (constant memory, whatever the count).
 
     Practice keeps the figures of ``rulebook`` (default: the bundled rulebook), read once for the caseload.

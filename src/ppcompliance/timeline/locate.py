@@ -8,12 +8,13 @@ locating in the file a person will open, so this walks the text once more, with 
 from __future__ import annotations
 
 import re
-from json.decoder import scanstring
+from json import decoder as _decoder
 from typing import Any
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _LITERALS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
+scanstring = _decoder.scanstring  # type: ignore[attr-defined]  # json's own string scanner, not in its stubs
 
 Path = tuple[Any, ...]
 
@@ -40,7 +41,7 @@ class _Walker:
         if char == "[":
             return self.items(i + 1, path)
         if char == '"':
-            return scanstring(self.text, i + 1)[1]
+            return int(scanstring(self.text, i + 1)[1])
         match = _NUMBER.match(self.text, i)
         if match:
             return match.end()

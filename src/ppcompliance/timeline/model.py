@@ -9,6 +9,7 @@ accepts is refused by the schema.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,7 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", forbid_
     """
 
     id: str
-    date: date
+    date: dt.date
 
     type_name: ClassVar[str] = ""
     own_fields: ClassVar[tuple[str, ...]] = ()
@@ -56,7 +57,7 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", forbid_
         return MappingProxyType({f: v for f in self.own_fields if (v := getattr(self, f)) is not msgspec.UNSET})
 
     @staticmethod
-    def make(id: str, type: str, date: date, **fields: Any) -> "Event":
+    def make(id: str, type: str, date: dt.date, **fields: Any) -> "Event":
         """An event of ``type``; raises KeyError for an unknown type and TypeError for an unknown field."""
         made: Event = EVENT_CLASSES[type](id=id, date=date, **fields)
         return made
@@ -106,7 +107,7 @@ def _event_classes(schema: dict[str, Any]) -> dict[str, type[Event]]:
             else:
                 # May be left out, but not null: the schema has no nulls.
                 optional.append((field_name, Union[kind, msgspec.UnsetType], msgspec.UNSET))
-        classes[name] = msgspec.defstruct(
+        classes[name] = msgspec.defstruct(  # type: ignore[assignment]  # a subclass of Event, by its bases
             name.title().replace("_", ""), [*needed, *optional], bases=(Event,), tag=name,
             namespace={"type_name": name, "own_fields": tuple(own), "__doc__": then.get("description", "")},
             frozen=True, kw_only=True, forbid_unknown_fields=True)
@@ -117,7 +118,7 @@ _SCHEMA = _schema()
 #: The struct class of each event type.
 EVENT_CLASSES: Mapping[str, type[Event]] = MappingProxyType(_event_classes(_SCHEMA))
 #: Any event, decoded by its ``type``.
-AnyEvent = Union[tuple(EVENT_CLASSES.values())]  # type: ignore[valid-type]
+AnyEvent: Any = Union[tuple(EVENT_CLASSES.values())]
 
 
 def _case_document(schema: dict[str, Any]) -> tuple[type[msgspec.Struct], type[msgspec.Struct]]:

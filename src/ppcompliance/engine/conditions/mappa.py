@@ -40,9 +40,9 @@ class Mappa(ConditionKind):
         return cls(frozenset(levels) if levels else None, frozenset(categories) if categories else None)
 
     def _holds(self, value: object) -> bool:
-        if value is None:
+        if not isinstance(value, tuple):
             return False
-        category, level = value  # type: ignore[misc]
+        category, level = value
         return (self.levels is None or level in self.levels) and (
             self.categories is None or category in self.categories)
 

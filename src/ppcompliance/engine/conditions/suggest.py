@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest known name, or nothing."""
-    close = difflib.get_close_matches(word, list(known), n=1)
+    from difflib import get_close_matches  # only when a message needs a suggestion
+
+    close = get_close_matches(word, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

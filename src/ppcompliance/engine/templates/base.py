@@ -110,8 +110,8 @@ def zero_length(ctx: CompileContext, path: Path, what: str, message: str, days: 
 def counterfactual(expected: str, i: Instance, opens_early: bool) -> str:
     """What would have met the rule: the expected event by the due date, or within a window stated whole."""
     if opens_early:
-        return f"{words.capital(expected)} between {human(i.window_from)} and {human(i.due)} would have met this rule."  # type: ignore[arg-type]
-    return f"{words.capital(expected)} by {human(i.due)} would have met this rule."  # type: ignore[arg-type]
+        return f"{words.capital(expected)} between {human(i.window_from)} and {human(i.due)} would have met this rule."
+    return f"{words.capital(expected)} by {human(i.due)} would have met this rule."
 
 
 def trigger_signature(trigger: "Trigger") -> tuple[object, ...]:
@@ -134,12 +134,12 @@ def self_satisfying(trigger: "Trigger", expected: "Matcher", strictly_before: bo
 def chain_sentence(expected: str, i: Instance) -> str:
     """The sentence of one link of a clock (a cadence gap or a recurrence)."""
     Expected = words.capital(expected)
-    due = human(i.due)  # type: ignore[arg-type]
+    due = human(i.due)
     if i.state == State.COMPLIANT:
         return f"{Expected} was recorded on {cite(i)}; it was due by {due}."
     if i.state == State.LATE:
         return f"{Expected} was recorded on {cite(i)}, {words.days(i.days or 0, i.working)} after it was due on {due}."
     if i.state == State.MISSED:
         return f"{Expected} was due by {due} (counting from {human(i.window_from)}) and has not been recorded: " \
-               f"{overdue(i)}."  # type: ignore[arg-type]
+               f"{overdue(i)}."
     return f"{Expected} is due by {due}: {left(i)}."

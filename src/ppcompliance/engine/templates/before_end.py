@@ -91,8 +91,8 @@ class BeforeEnd(Template):
             return f"{Expected} was recorded on {cite(i)}, within the last {self.within_last} before {ends}."
         if i.state == State.LATE:
             return f"{Expected} was recorded on {cite(i)}, {words.days(i.days or 0, i.working)} after it was due " \
-                   f"on {human(i.due)} ({ends})."  # type: ignore[arg-type]
-        window = f"between {human(i.window_from)} and {human(i.due)}"  # type: ignore[arg-type]
+                   f"on {human(i.due)} ({ends})."
+        window = f"between {human(i.window_from)} and {human(i.due)}"
         if i.state == State.MISSED:
             return f"{Expected} was due {window} ({ends}) and has not been recorded: {overdue(i)}."
         return f"{Expected} is due {window}, before {ends}: {left(i)}."

@@ -105,7 +105,7 @@ class Cadence(Template):
         expected = self.qualifying.describe()
         if i.kind != Kind.WINDOW:
             return chain_sentence(expected, i)
-        span = f"Between {human(i.window_from)} and {human(i.window_to)}"  # type: ignore[arg-type]
+        span = f"Between {human(i.window_from)} and {human(i.window_to)}"
         seen = f"{i.count} recorded ({cite(i)})" if i.count else "0 recorded"
         what = f"{i.required} needed ({words.bare(expected)})"
         if i.state == State.PENDING:
@@ -117,7 +117,7 @@ class Cadence(Template):
         if i.kind == Kind.WINDOW:
             times = "" if i.required == 1 else f"{i.required} times "
             return f"{expected} {times}between {human(i.window_from)} and {human(i.window_to)} would have met " \
-                   f"this rule."  # type: ignore[arg-type]
+                   f"this rule."
         return counterfactual(expected, i, False)
 
     def describe(self) -> str:

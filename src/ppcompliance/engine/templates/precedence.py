@@ -104,7 +104,7 @@ class Precedence(Template):
                    f"it should have come first."
         if i.state == State.MISSED:
             return f"{Expected} should have come before {when} and has not been recorded: {overdue(i)}."
-        return f"{Expected} is due by {human(i.due)}, the day of {when}."  # type: ignore[arg-type]
+        return f"{Expected} is due by {human(i.due)}, the day of {when}."
 
     def would_have_met(self, instance: Instance) -> str:
         early = instance.window_from is not None and instance.window_from.toordinal() > mechanics.ANY_TIME
