@@ -15,6 +15,7 @@ Tests ask for ``examples(n)``: n under ``ci``, scaled with the profile's ``max_e
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,10 @@ settings.register_profile("ci", max_examples=100, derandomize=True, database=Non
 settings.register_profile("explore", max_examples=1000, deadline=None, print_blob=True,
                           suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The engine's cache of derived data (bank holidays, rule files read cleanly) in a folder of this run's own, so
+# that the suite neither depends on nor leaves behind anything in the user's cache. Child processes inherit it.
+os.environ["PPCOMPLIANCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="ppcompliance-cache-")
 
 
 def examples(n: int) -> int:

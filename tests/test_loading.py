@@ -1,7 +1,12 @@
 """Loading: bad timelines and rule files give every problem, located, with a stable code; good ones load."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +231,55 @@ def test_a_rulebook_is_reused_across_timelines(rulebook):
     for example in sorted(EXAMPLES.glob("*.json")):
         report = pp.evaluate(rulebook, pp.load_timeline(example), pp.load_timeline(example).case.start_date)
         assert len(report.verdicts) == len(rulebook.rules)
+
+
+# --- the cache of derived data -------------------------------------------------------------------------------
+
+
+def _fresh_process(code: str, cache: Path, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PPCOMPLIANCE_CACHE_DIR": str(cache), **env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=120)
+
+
+LOAD = ("import sys, ppcompliance as pp; book = pp.load_rulebook(sys.argv[1] if len(sys.argv) > 1 else None); "
+        "print(len(book.rules), 'yaml' in sys.modules, 'jsonschema' in sys.modules)")
+
+
+def test_a_rulebook_read_from_the_cache_is_the_same_and_skips_the_parsers(tmp_path):
+    cache = tmp_path / "cache"
+    first = _fresh_process(LOAD, cache)
+    again = _fresh_process(LOAD, cache)
+    assert first.stdout.split()[1:] == ["True", "True"]  # read and checked
+    assert again.stdout.split()[1:] == ["False", "False"]  # from the cache: neither parser loaded
+    assert first.stdout.split()[0] == again.stdout.split()[0] == str(len(pp.load_rulebook(RULES).rules))
+    described = "import ppcompliance as pp; book = pp.load_rulebook(); print(repr(book.rules), [r.source for r in book.rules])"
+    parsed = _fresh_process(described, tmp_path / "unused", PPCOMPLIANCE_NO_CACHE="1").stdout
+    cached = _fresh_process(described, cache).stdout
+    assert parsed and cached == parsed  # the same rules, with the same lines cited, either way
+
+
+def test_a_changed_rule_file_is_read_again_and_a_broken_one_never_cached(tmp_path):
+    cache = tmp_path / "cache"
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    _fresh_process(LOAD.replace("sys.argv[1] if len(sys.argv) > 1 else None", f"{str(rules)!r}"), cache)
+    activity = rules / "activity.yaml"
+    activity.write_text(activity.read_text(encoding="utf-8").replace("within: {working_days: 5}",
+                                                                     "within: {working_dayz: 5}", 1), encoding="utf-8")
+    with pytest.raises(pp.RuleError) as caught:
+        pp.load_rulebook(rules)
+    assert caught.value.codes == ["rule-schema"]
+    code = f"import ppcompliance as pp\ntry:\n    pp.load_rulebook({str(rules)!r})\nexcept pp.RuleError as e:\n    print(e.codes)"
+    assert _fresh_process(code, cache).stdout.strip() == "['rule-schema']"
+    assert _fresh_process(code, cache).stdout.strip() == "['rule-schema']"  # and again: never cached
+
+
+def test_a_damaged_cache_is_a_miss_and_the_cache_can_be_turned_off(tmp_path):
+    cache = tmp_path / "cache"
+    _fresh_process(LOAD, cache)
+    for entry in cache.iterdir():
+        entry.write_text('{"data": "not the rules"', encoding="utf-8")
+    damaged = _fresh_process(LOAD, cache)
+    assert damaged.returncode == 0 and damaged.stdout.split()[1:] == ["True", "True"]
+    off = _fresh_process(LOAD, tmp_path / "off", PPCOMPLIANCE_NO_CACHE="1")
+    assert off.returncode == 0 and not (tmp_path / "off").exists()
