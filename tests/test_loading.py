@@ -253,8 +253,8 @@ def test_a_rulebook_read_from_the_cache_is_the_same_and_skips_the_parsers(tmp_pa
     assert again.stdout.split()[1:] == ["False", "False"]  # from the cache: neither parser loaded
     assert first.stdout.split()[0] == again.stdout.split()[0] == str(len(pp.load_rulebook(RULES).rules))
     described = "import ppcompliance as pp; book = pp.load_rulebook(); print(repr(book.rules), [r.source for r in book.rules])"
-    parsed = _fresh_process(described, tmp_path / "unused", PPCOMPLIANCE_NO_CACHE="1").stdout
-    cached = _fresh_process(described, cache).stdout
+    parsed = _fresh_process(described, tmp_path / "unused", PPCOMPLIANCE_NO_CACHE="1", PYTHONHASHSEED="0").stdout
+    cached = _fresh_process(described, cache, PYTHONHASHSEED="0").stdout  # (sets print in hash order)
     assert parsed and cached == parsed  # the same rules, with the same lines cited, either way
 
 
