@@ -727,3 +727,18 @@ def check_report(rulebook: pp.Rulebook, data: dict, as_of: date) -> None:
                 assert instance["due"] < today, f"{where}: missed, but due {instance['due']}, not before {today}"
     for action in report["next_actions"]:
         assert action["days_left"] >= 0 and action["due"] >= today, action
+
+    # The compact record: valid, and the full record's verdicts, counts and failing instances, no more.
+    compact = json.loads(json.dumps(pp.compact_record(judge(rulebook, data, as_of))))
+    errors = sorted(VERDICTS_SCHEMA.iter_errors(compact), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{e.json_path}: {e.message}" for e in errors[:5])
+    assert compact["counts"] == report["counts"] and compact["verdict"] == report["verdict"]
+    assert list(compact["rules"]) == [r["rule_id"] for r in report["rules"]]
+    for rule in report["rules"]:
+        entry = compact["rules"][rule["rule_id"]]
+        states = [i["verdict"] for i in rule["instances"]]
+        assert entry["verdict"] == rule["verdict"]
+        assert entry.get("counts", {rule["verdict"]: 1}) == {s: states.count(s) for s in set(states)}
+        failing = [i for i in rule["instances"] if i["verdict"] in ("late", "missed", "unknown")]
+        assert [(f["verdict"], f["kind"], f.get("due")) for f in entry.get("failing", [])] == \
+            [(i["verdict"], i["kind"], i.get("due")) for i in failing]

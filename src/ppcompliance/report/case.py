@@ -175,24 +175,25 @@ def _compact_instance(i: Instance) -> dict[str, Any]:
 
 
 def compact_record(report: CaseReport) -> dict[str, Any]:
-    """The record an analyst loads: per rule its verdict, how many instances had each verdict, the next due
-    date and the failing instances only — no compliant windows, no sentences (``--detail compact``)."""
-    rules = []
+    """The record an analyst loads: per rule its verdict, how many instances had each verdict (left out when
+    the rule had one instance: its verdict says it), the next due date and the failing instances only — no
+    compliant windows, no sentences (``--detail compact``)."""
+    rules: dict[str, Any] = {}
     for v in report.verdicts:
-        counts = {s.value: n for s, n in v.counts().items() if n}
-        entry: dict[str, Any] = {"rule_id": v.rule_id, "verdict": v.state.value, "counts": counts}
+        entry: dict[str, Any] = {"verdict": v.state.value}
+        if len(v.instances) > 1:
+            entry["counts"] = {s.value: n for s, n in v.counts().items() if n}
         if v.next_due:
             entry["next_due"] = v.next_due.isoformat()
         failing = [_compact_instance(i) for i in v.instances if i.state in FAILING]
         if failing:
             entry["failing"] = failing
-        rules.append(entry)
-    case = report.case
+        rules[v.rule_id] = entry
     return {
         "format": COMPACT_FORMAT,
         "case_id": report.case_id,
         "as_of": report.as_of.isoformat(),
-        "case": _case(case),
+        "case": _case(report.case),
         "verdict": report.state.value,
         "counts": _counts(report.counts()),
         "rules": rules,
