@@ -13,13 +13,17 @@ from pathlib import Path
 import pytest
 
 import ppcompliance as pp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ppcompliance.caseload import ids
 from ppcompliance.caseload.batch import ordered_map
 from ppcompliance.caseload.inputs import items
 from ppcompliance.caseload.summary import Caseload
 from ppcompliance.caseload.work import CheckOptions, task
 from ppcompliance.report.worklist import Section
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, examples
 
 PPCHECK = str(Path(sys.executable).with_name("ppcheck"))
 AS_OF = "2024-06-30"
@@ -243,3 +247,41 @@ def test_no_traceback_over_repeated_caseload_runs(tmp_path):
             result = run(*args)
             assert result.returncode in (0, 1), result.stderr
             assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+
+
+# --- the ids of the cases read: a compact set -----------------------------------------------------------------
+
+
+@settings(max_examples=examples(200))
+@given(st.lists(st.text(min_size=1, max_size=4), max_size=60), st.lists(st.text(min_size=1, max_size=4), max_size=30))
+def test_case_ids_behave_as_a_set_of_ids(first, second):
+    # With room for three ids before a merge, the sorted array and the pending set are both exercised.
+    pending, ids.PENDING = ids.PENDING, 3
+    try:
+        mine, theirs, plain = ids.CaseIds(), ids.CaseIds(), set()
+        for case_id in first:
+            assert mine.add(case_id) is (case_id not in plain)
+            plain.add(case_id)
+            assert case_id in mine and len(mine) == len(plain)
+        for case_id in second:
+            theirs.add(case_id)
+        mine.update(theirs)
+        assert len(mine) == len(plain | set(second))
+        assert all(case_id in mine for case_id in plain | set(second))
+        assert [x for x in ("", "zzzzz", "unseen") if x in mine] == []
+    finally:
+        ids.PENDING = pending
+
+
+def test_case_ids_grow_by_about_eight_bytes_an_id():
+    import tracemalloc
+
+    tracemalloc.start()
+    found = ids.CaseIds()
+    before = tracemalloc.get_traced_memory()[0]
+    for n in range(100_000):
+        found.add(f"X{n:07d}")
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(found) == 100_000
+    assert grown < 100_000 * 8 + ids.PENDING * 80, grown  # a set of ints would be ~6 MB here

@@ -10,7 +10,6 @@ can be summed in parts); ``summary()`` gives the typed ``Summary`` every format 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
@@ -19,6 +18,7 @@ from ..engine.facts import FAILING, RESOLVED, STATES, State
 from ..engine.rulebook import Rulebook
 from ..errors import Diagnostic
 from ..vocabulary import PRACTICE_AREAS, UNIT_KINDS
+from .ids import CaseIds, repeated
 from .work import CaseResult, Selection
 from ..report.worklist import SECTIONS, Section, WorkItem
 from .worklist import Worklist
@@ -173,9 +173,7 @@ class Caseload:
         self.read = self.evaluated = self.outside = self.failing = 0
         self.rejected: list[Diagnostic] = []
         self.rejected_cases = 0
-        # Case ids already read, for duplicates: a set of 64-bit digests of the ids, so that it grows by about
-        # 75 bytes a case rather than by the ids' text and where each was read.
-        self.seen: set[int] = set()
+        self.seen = CaseIds()  # case ids already read, for duplicates: about 8 bytes a case
         self.worklist = Worklist(worklist_limit, include_closed)
         self.last_problems: tuple[Diagnostic, ...] = ()  # the problems of the case last added
 
@@ -184,11 +182,8 @@ class Caseload:
         outside the selection."""
         self.read += 1
         problems = list(result.problems)
-        key = _digest(result.case_id) if result.case_id is not None else None
-        if not problems and key in self.seen:
-            problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
-                                       f"case id {result.case_id!r} was already read earlier in this caseload; "
-                                       f"the first one read is kept"))
+        if not problems and result.case_id is not None and not self.seen.add(result.case_id):
+            problems.append(repeated(result.source, result.line, result.case_id))
         self.last_problems = tuple(problems)
         if problems:
             self.rejected_cases += 1
@@ -196,8 +191,6 @@ class Caseload:
             room = MAX_REJECTED_SHOWN - len(self.rejected)
             self.rejected += problems[:min(5, max(room, 0))]
             return False
-        assert key is not None
-        self.seen.add(key)
         if not result.selected:
             self.outside += 1
             return False
@@ -224,7 +217,7 @@ class Caseload:
         self.failing += other.failing
         self.rejected_cases += other.rejected_cases
         self.rejected = (self.rejected + other.rejected)[:MAX_REJECTED_SHOWN]
-        self.seen |= other.seen
+        self.seen.update(other.seen)
         for mine, theirs in zip(self.counts, other.counts):
             for i, n in enumerate(theirs):
                 mine[i] += n
@@ -272,7 +265,3 @@ class Caseload:
             within_days=self.within_days,
             shown=shown,
         )
-
-
-def _digest(case_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(case_id.encode("utf-8"), digest_size=8).digest(), "big")

@@ -16,8 +16,9 @@ from typing import Any, Iterable, Mapping
 
 import msgspec
 
+from ..caseload.ids import CaseIds, repeated
 from ..caseload.inputs import Item
-from ..caseload.summary import Measure, rate
+from ..caseload.summary import MAX_REJECTED_SHOWN, Measure, rate
 from ..caseload.work import Selection
 from ..engine.evaluate import evaluate
 from ..engine.facts import STATES, State
@@ -136,22 +137,20 @@ class Comparison:
         self.read = self.evaluated = self.outside = 0
         self.rejected: list[Diagnostic] = []
         self.rejected_cases = 0
-        self.seen: set[str] = set()
+        self.seen = CaseIds()
 
     def add(self, result: CaseDiff) -> bool:
         """Count one case; False if it was rejected or is outside the selection."""
         self.read += 1
         problems = list(result.problems)
-        if not problems and result.case_id in self.seen:
-            problems.append(Diagnostic(result.source, result.line, 0, "$.case.id", "caseload-duplicate-case",
-                                       f"case id {result.case_id!r} was already read earlier in this caseload; "
-                                       f"the first one read is kept"))
+        if not problems and result.case_id is not None and not self.seen.add(result.case_id):
+            problems.append(repeated(result.source, result.line, result.case_id))
         if problems:
             self.rejected_cases += 1
-            self.rejected += problems[:5]
+            room = MAX_REJECTED_SHOWN - len(self.rejected)
+            self.rejected += problems[:min(5, max(room, 0))]
             return False
-        assert result.case_id is not None
-        self.seen.add(result.case_id)
+        assert result.case_id is not None  # a case that was read has an id
         if not result.selected:
             self.outside += 1
             return False
