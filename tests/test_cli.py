@@ -123,6 +123,35 @@ def test_dash_h_is_help_everywhere(verb):
     assert result.returncode == 0 and result.stdout.startswith("Usage: ppcheck " + verb), result.stderr
 
 
+ARGUMENT_HELP = {  # each verb's positional arguments, as --help must describe them
+    "check": ["PATH...  Timelines: JSON files, JSON Lines files"],
+    "due": ["PATH...  Timelines: JSON files, JSON Lines files"],
+    "diff": ["OLD      The current rules (a folder or file).", "NEW      The proposed rules.",
+             "PATH...  Timelines: JSON files"],
+    "lint": ["[RULES]  A folder of YAML rule files, or one file"],
+    "test": ["[RULES]  A folder of YAML rule files with their *.tests.yaml"],
+    "doc": ["[RULES]  A folder of YAML rule files, or one file"],
+}
+
+
+@pytest.mark.parametrize("verb", sorted(ARGUMENT_HELP))
+def test_help_says_what_each_argument_is(verb):
+    shown = run(verb, "-h").stdout
+    for line in ARGUMENT_HELP[verb]:
+        assert "\n  " + line in shown, shown
+
+
+def test_every_option_and_argument_has_help():
+    import typer.main
+
+    from ppcompliance.cli.app import app
+
+    command = typer.main.get_command(app)
+    silent = [f"{verb} {param.name}" for verb, sub in command.commands.items() for param in sub.params
+              if not param.hidden and not param.help]
+    assert silent == []
+
+
 def test_shell_completion_is_offered():
     assert "--install-completion" in run("--help").stdout
 

@@ -56,7 +56,7 @@ def selection(team: Optional[list[str]], pdu: Optional[list[str]], region: Optio
 
 @app.command(no_args_is_help=True)
 def check(
-    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH"),
+    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH..."),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=as_of_option,
                                         help=AS_OF_HELP, show_default=False),

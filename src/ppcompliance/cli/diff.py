@@ -27,7 +27,7 @@ class DiffFormat(str, Enum):
 def diff(
     old: Path = typer.Argument(..., help="The current rules (a folder or file).", show_default=False, metavar="OLD"),
     new: Path = typer.Argument(..., help="The proposed rules.", show_default=False, metavar="NEW"),
-    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH"),
+    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH..."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=as_of_option,
                                         help="Judge the cases as seen on this date [default: today].",
                                         show_default=False),

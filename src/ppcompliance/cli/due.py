@@ -23,7 +23,7 @@ class DueFormat(str, Enum):
 
 @app.command(no_args_is_help=True)
 def due(
-    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH"),
+    paths: list[str] = typer.Argument(..., help=PATHS_HELP, show_default=False, metavar="PATH..."),
     within: str = typer.Option("14d", "--within", help="Show what falls due within this many days (14d, 2w)."),
     past: bool = typer.Option(False, "--past", help="Also list what was missed and can no longer be done (e.g. a "
                               "pre-sentence enquiry after sentence), with the rule that is now its remedy."),
