@@ -223,3 +223,10 @@ def test_every_diagnostic_code_is_documented_with_its_meaning():
     rows = {line.split("|")[1].strip().strip("`"): line.split("|")[2].strip()
             for line in text.splitlines() if line.startswith("| `")}
     assert {code: rows.get(code) for code in CODES} == dict(CODES)
+
+
+def test_the_readme_layout_names_every_part_of_the_package():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    parts = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    assert [p for p in parts if f"`{p}`" not in layout] == []
