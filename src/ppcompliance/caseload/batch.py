@@ -65,7 +65,10 @@ def ordered_map(task: Task[T, R], items: Iterable[T], jobs: int = 1) -> Iterator
     try:
         for chunk in chunks(items):
             worker = _least_busy(workers)
-            if worker is None or not worker.send(chunk):
+            while worker is not None and not worker.send(chunk):
+                _report(worker)
+                worker = _least_busy(workers)
+            if worker is None:
                 # No worker left: evaluate here (what was in flight first, to keep the order).
                 yield from _drain(in_flight, task)
                 yield from task(chunk)
@@ -97,12 +100,18 @@ def _head(in_flight: "deque[tuple[list[T], _Worker[T, R]]]", task: Task[T, R]) -
     results = worker.receive()
     in_flight.popleft()
     if results is None:
-        if not worker.reported:
-            worker.reported = True
-            warnings.warn(f"a worker process stopped ({worker.why()}); its cases are evaluated in the main "
-                          f"process", RuntimeWarning, stacklevel=2)
+        _report(worker)
         results = task(chunk)
     return results
+
+
+def _report(worker: "_Worker[T, R]") -> None:
+    """Say once that a worker died, and how. The chunks it held are done in this process; the next go to the
+    workers still alive."""
+    if not worker.reported:
+        worker.reported = True
+        warnings.warn(f"a worker process stopped ({worker.why()}); the cases it held are evaluated in the "
+                      f"main process", RuntimeWarning, stacklevel=3)
 
 
 class _Worker(Generic[T, R]):
