@@ -117,8 +117,8 @@ def test_ppcheck_json_is_the_golden_report(name):
 def test_domestic_abuse_case_misses_the_enquiries_and_the_multi_agency_work(reports):
     report = reports["domestic-abuse-missed-enquiries"]
     assert report["case_id"] == "X100001" and report["verdict"] == "missed"
-    assert report["counts"] == {"missed": 14, "late": 5, "unknown": 0, "pending": 5, "compliant": 1,
-                                "not_applicable": 8}
+    assert report["counts"] == {"missed": 14, "late": 5, "unknown": 0, "pending": 5, "justified": 0,
+                                "compliant": 1, "not_applicable": 8}
     # No police enquiry at all: missed before sentence (calendar days) and early in supervision (working days).
     enq01, enq03 = rule(report, "ENQ-01"), rule(report, "ENQ-03")
     assert enq01["verdict"] == "missed" and enq01["instances"][0]["days_overdue"] == 174
@@ -173,8 +173,8 @@ def test_well_managed_case_has_nothing_late_missed_or_unknown(reports):
     report = reports["well-managed-high-rosh"]
     assert report["case_id"] == "X100002" and report["verdict"] == "pending"
     assert set(verdicts(report).values()) == {"compliant", "pending", "not_applicable"}
-    assert report["counts"] == {"missed": 0, "late": 0, "unknown": 0, "pending": 9, "compliant": 16,
-                                "not_applicable": 8}
+    assert report["counts"] == {"missed": 0, "late": 0, "unknown": 0, "pending": 9, "justified": 0,
+                                "compliant": 16, "not_applicable": 8}
     assert {r: v for r, v in verdicts(report).items() if v == "not_applicable"} == dict.fromkeys(
         ("ACT-04", "ACT-05", "INT-03", "MAG-02", "MAG-03", "MAG-04", "MAG-05", "OVS-04"), "not_applicable")
 

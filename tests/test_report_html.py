@@ -280,8 +280,9 @@ def test_every_area_and_rule_is_shown_with_its_numbers(page, examples):
 
     def cells(m: Measure) -> list[str]:
         rate = "–" if m.rate is None else ("▼ " if m.rate < 50 else "") + f"{m.rate:.1f}%"
-        order = (State.COMPLIANT, State.LATE, State.MISSED, State.PENDING, State.UNKNOWN, State.NOT_APPLICABLE)
-        return [rate, str(m.applicable), *(str(m.counts[s]) for s in order)]
+        order = (State.COMPLIANT, State.LATE, State.MISSED, State.JUSTIFIED, State.PENDING, State.UNKNOWN,
+                 State.NOT_APPLICABLE)
+        return [rate, str(m.applicable), *(str(m.counts.get(s, 0)) for s in order)]
 
     assert areas == {**{a.title: cells(a.measure) for a in examples.areas}, "All areas": cells(examples.overall)}
     assert len(rules) == len(examples.rules)

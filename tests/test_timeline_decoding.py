@@ -44,7 +44,9 @@ ENUM_VALUES = sorted({v for then in BY_TYPE.values() for p in then["properties"]
 CHECKS = settings()  # the loaded profile (tests/conftest.py); each test sets its number of examples
 
 
-_NOT_SCHEMA = {"timeline-duplicate-event-id", "timeline-dates"}  # checks the loader makes beyond the schema
+# Checks the loader makes beyond the schema (tested in tests/test_loading.py).
+_NOT_SCHEMA = {"timeline-duplicate-event-id", "timeline-dates", "timeline-event-dates", "timeline-reference",
+               "timeline-deviation"}
 
 
 def fast_accepts(text: str) -> bool:
@@ -97,6 +99,8 @@ IDS = st.one_of(st.from_regex(r"\A[A-Z][0-9]{1,6}\Z"), _string(DEFS["id"]))
 
 
 def _field(schema: dict) -> st.SearchStrategy:
+    if "$ref" in schema:
+        return DATES if schema["$ref"].endswith("/date") else IDS
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     return _string(schema)
@@ -109,10 +113,10 @@ def events(draw, event_type: str | None = None) -> dict:
     then = BY_TYPE[event_type]
     out = {"id": draw(IDS), "type": event_type, "date": draw(DATES)}
     for name, schema in then["properties"].items():
-        if name in COMMON_FIELDS and name != "ndelius_code":
+        if name in ("id", "type", "date"):
             continue
         if name in then.get("required", ()) or draw(st.booleans()):
-            out[name] = draw(_field(EVENT["properties"][name] if name == "ndelius_code" else schema))
+            out[name] = draw(_field(EVENT["properties"][name] if name in COMMON_FIELDS else schema))
     keys = draw(st.permutations(list(out)))
     return {k: out[k] for k in keys}
 
@@ -541,7 +545,9 @@ def test_the_example_timelines_are_valid(path):
 
 
 # A value each pattern-checked field accepts (enums take their first value).
-SAMPLES = {"code": "ADVP", "tier": "B2", "programme": "kaizen"}
+SAMPLES = {"code": "ADVP", "tier": "B2", "programme": "kaizen", "rule": "ACT-01", "about": "E0",
+           "recorded_date": "2024-01-02", "arranged_date": "2024-01-01", "period_start": "2024-01-01",
+           "period_end": "2024-01-31"}
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)

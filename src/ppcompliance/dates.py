@@ -15,6 +15,7 @@ days is two list lookups rather than a walk.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as _dt
 from functools import lru_cache
 from typing import Sequence
@@ -146,6 +147,23 @@ def add_pausing(day: Day, n: int, working: bool, paused: Sequence[tuple[Day, Day
             continue
         if not working or is_working(day):
             left -= 1
+    return day
+
+
+def add_months(day: Day, n: int) -> Day:
+    """The same day of the month ``n`` calendar months later (earlier for negative ``n``); where that month is
+    shorter, its last day: 31 Jan + 1 month is 29 Feb in a leap year, 28 Feb otherwise (docs/day-counting.md)."""
+    d = Date.fromordinal(day)
+    index = d.year * 12 + d.month - 1 + n
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return Date(year, month + 1, min(d.day, last)).toordinal()
+
+
+def next_working(day: Day) -> Day:
+    """The day itself if it is a working day, otherwise the next working day."""
+    while not is_working(day):
+        day += 1
     return day
 
 

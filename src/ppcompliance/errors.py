@@ -26,6 +26,7 @@ CODES: dict[str, str] = {
     "rule-unknown-state": "a rule names a registration, RoSH level or other state that does not exist",
     "rule-impossible-window": "a window can never be met or never ends (e.g. look-back longer than allowed)",
     "rule-unknown-rule": "a rule names another rule (its remedy) that is not in the rulebook",
+    "rule-option": "an option that has no meaning where it is written (e.g. answered on events that are not enquiries), or two options that contradict each other",
     # Lint (ppcheck lint): the rulebook loads, but something in it is wrong in practice
     "lint-window-too-long": "a window or limit is longer than any supervision could be (over 10 years)",
     "lint-never-applies": "a rule's applies_when can never hold, so the rule never applies",
@@ -43,6 +44,10 @@ CODES: dict[str, str] = {
     "timeline-schema": "the timeline does not match schemas/timeline.schema.json",
     "timeline-duplicate-event-id": "two events in one timeline share an id",
     "timeline-dates": "the case dates contradict each other (e.g. end before start)",
+    "timeline-event-dates": "an event's own dates contradict each other (recorded before it happened, arranged after the day it was for, a deviation that ends before it starts)",
+    "timeline-reference": "an event's about names no other event of the timeline",
+    "timeline-deviation": "a deviation names neither a rule nor a practice area",
+    "timeline-unknown-rule": "a deviation names a rule that is not in the rulebook the case is checked against",
     # Caseloads
     "caseload-duplicate-case": "a case id was already read earlier in the same caseload",
     "case-internal-error": "the engine failed on one case (a bug to report); the rest of the caseload goes on",

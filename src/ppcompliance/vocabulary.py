@@ -58,10 +58,13 @@ REGISTRATIONS: Mapping[str, str] = MappingProxyType({
 
 TIERS = tuple(f"{p}{c}" for p in "ABCD" for c in "3210")
 
-# Not recorded by anyone: made from the case itself so that rules can count from the start of supervision.
+# Not recorded by anyone: made from the case itself so that rules can count from the start of supervision,
+# and from the events so that rules can count from a change of state (the RoSH level rose, the MAPPA level
+# rose). Each change is dated on the event that made it, and cites that event's id.
 SUPERVISION_START = "supervision_start"
-SYNTHETIC_EVENT_TYPES: Mapping[str, Mapping[str, tuple[object, ...] | None]] = MappingProxyType(
-    {SUPERVISION_START: MappingProxyType({})})
+ROSH_INCREASED = "rosh_increased"
+ROSH_DECREASED = "rosh_decreased"
+MAPPA_LEVEL_INCREASED = "mappa_level_increased"
 
 UNIT_KINDS = ("region", "pdu", "team")
 
@@ -104,6 +107,22 @@ REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(_REQUIRED)
 EVENT_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(_DESCRIPTIONS)
 #: RoSH levels, lowest first (the values a risk assessment's ``rosh`` may take).
 ROSH_LEVELS: tuple[str, ...] = tuple(str(v) for v in (EVENT_TYPES["risk_assessment"]["rosh"] or ()))
+
+_LEVELS_OF_MAPPA: tuple[object, ...] = (1, 2, 3)
+SYNTHETIC_EVENT_TYPES: Mapping[str, Mapping[str, tuple[object, ...] | None]] = MappingProxyType({
+    SUPERVISION_START: MappingProxyType({}),
+    ROSH_INCREASED: MappingProxyType({"rosh": ROSH_LEVELS, "previous": ROSH_LEVELS}),
+    ROSH_DECREASED: MappingProxyType({"rosh": ROSH_LEVELS, "previous": ROSH_LEVELS}),
+    MAPPA_LEVEL_INCREASED: MappingProxyType({"level": _LEVELS_OF_MAPPA, "previous": _LEVELS_OF_MAPPA}),
+})
+#: What each synthetic event type is, in a sentence.
+SYNTHETIC_DESCRIPTIONS: Mapping[str, str] = MappingProxyType({
+    SUPERVISION_START: "The start of supervision (the case's start date).",
+    ROSH_INCREASED: "A risk assessment raised the RoSH level (rosh: the new level; previous: the level before).",
+    ROSH_DECREASED: "A risk assessment lowered the RoSH level (rosh: the new level; previous: the level before).",
+    MAPPA_LEVEL_INCREASED: "The MAPPA management level was raised (level: the new level; previous: the level "
+                           "before).",
+})
 
 #: Event types a rule may name: the timeline's, and the synthetic ones.
 KNOWN_EVENT_TYPES: Mapping[str, Mapping[str, tuple[object, ...] | None]] = MappingProxyType(

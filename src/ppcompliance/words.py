@@ -50,6 +50,13 @@ def ordinal(n: int) -> str:
     return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
+# Event types and values whose words are not their names with spaces.
+_NAMED = {"rosh_increased": "RoSH increase", "rosh_decreased": "RoSH decrease",
+          "mappa_level_increased": "MAPPA level increase", "mappa_referral": "MAPPA referral",
+          "mappa_level_set": "MAPPA level set", "mappa_meeting": "MAPPA meeting", "marac_referral": "MARAC referral"}
+
+
 def describe_type(event_type: str) -> str:
-    """An event type or code as words: ``risk_management_plan`` -> ``risk management plan``."""
-    return event_type.replace("_", " ")
+    """An event type or code as words: ``risk_management_plan`` -> ``risk management plan``,
+    ``rosh_increased`` -> ``RoSH increase``."""
+    return _NAMED.get(event_type) or event_type.replace("_", " ")

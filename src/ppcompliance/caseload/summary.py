@@ -1,16 +1,17 @@
 """The caseload view: case results rolled up into rates, the worklist, and the account of every input.
 
 Rates are computed like clinical quality measures: for each rule, the denominator is the cases where the rule
-applied and resolved (compliant + late + missed); the numerator is compliant; not applicable, pending and
-unknown are counted separately and never enter the rate. Areas and units sum their rules' rule-case pairs.
+applied and resolved (compliant + late + missed); the numerator is compliant; justified, pending, unknown and
+not applicable are counted separately and never enter the rate. Areas and units sum their rules' rule-case pairs.
 
-``Caseload`` accumulates results (and merges with another: counts add, bounded worklists merge, so a caseload
-can be summed in parts); ``summary()`` gives the typed ``Summary`` every format renders.
+``Caseload`` accumulates results (and merges with another: counts add, bounded worklists and the bounded list of
+justified deviations merge, so a caseload can be summed in parts); ``summary()`` gives the typed ``Summary``
+every format renders.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
@@ -20,12 +21,13 @@ from ..errors import Diagnostic
 from ..vocabulary import PRACTICE_AREAS, UNIT_KINDS
 from .ids import CaseIds, repeated
 from .work import CaseResult, Selection
+from ..report.justified import JustifiedRow
 from ..report.worklist import SECTIONS, Section, WorkItem
-from .worklist import Worklist
+from .worklist import Bounded, Worklist
 
-FORMAT = "ppcompliance.caseload/2"
+FORMAT = "ppcompliance.caseload/3"
 MAX_REJECTED_SHOWN = 1000
-WORKLIST_SHOWN = 200  # rows per section in a summary (ppcheck due lists them all)
+WORKLIST_SHOWN = 200  # rows per section in a summary (ppcheck due lists them all); justified deviations too
 _FAILING = frozenset(STATES.index(s) for s in FAILING)
 
 
@@ -122,13 +124,19 @@ class Summary:
     worklist: Worklist
     within_days: int
     shown: int
+    #: The justified deviations, for audit: one row per case, rule and deviation (never in the worklist).
+    justified: Bounded[JustifiedRow] = field(default_factory=Bounded)
 
     def rows(self, section: Section) -> list[WorkItem]:
         """The worklist rows shown in a section, soonest first."""
         return self.worklist.rows(section)[: self.shown]
 
+    def justified_rows(self) -> list[JustifiedRow]:
+        """The justified deviations shown, by the first day of their period, then case and rule."""
+        return self.justified.rows()[: self.shown]
+
     def as_dict(self) -> dict[str, Any]:
-        """The summary as JSON-ready data (``ppcompliance.caseload/2``)."""
+        """The summary as JSON-ready data (``ppcompliance.caseload/3``)."""
         w = self.worklist
         return {
             "format": FORMAT,
@@ -153,6 +161,8 @@ class Summary:
                 "sections": {s.value: {"total": w.totals[s], "shown": len(self.rows(s)),
                                        "rows": [r.as_dict() for r in self.rows(s)]} for s in SECTIONS},
             },
+            "justified": {"total": self.justified.total, "shown": len(self.justified_rows()),
+                          "rows": [r.as_dict() for r in self.justified_rows()]},
         }
 
 
@@ -175,6 +185,7 @@ class Caseload:
         self.rejected_cases = 0
         self.seen = CaseIds()  # case ids already read, for duplicates: about 8 bytes a case
         self.worklist = Worklist(worklist_limit, include_closed)
+        self.justified: Bounded[JustifiedRow] = Bounded(worklist_limit)
         self.last_problems: tuple[Diagnostic, ...] = ()  # the problems of the case last added
 
     def add(self, result: CaseResult) -> bool:
@@ -207,6 +218,7 @@ class Caseload:
             if unit is not None:
                 unit[1][i][s] += 1
         self.worklist.extend(result.work)
+        self.justified.extend(result.justified)
         return True
 
     def merge(self, other: "Caseload") -> None:
@@ -228,6 +240,7 @@ class Caseload:
                 for i, n in enumerate(theirs):
                     mine[i] += n
         self.worklist.merge(other.worklist)
+        self.justified.merge(other.justified)
 
     def _by_area(self, rows: list[list[int]]) -> dict[str, list[int]]:
         areas: dict[str, list[int]] = {}
@@ -264,4 +277,5 @@ class Caseload:
             worklist=self.worklist,
             within_days=self.within_days,
             shown=shown,
+            justified=self.justified,
         )

@@ -21,6 +21,7 @@ from ..report.case import compact_record, report_to_dict
 from ..timeline.load import parse_timeline
 from ..vocabulary import UNIT_KINDS
 from .inputs import Item
+from ..report.justified import JustifiedRow, justified_rows
 from ..report.worklist import WorkItem, work_items
 
 _INDEX = {state: i for i, state in enumerate(STATES)}
@@ -63,8 +64,8 @@ class CheckOptions:
 
 class CaseResult(msgspec.Struct, frozen=True, gc=False):
     """One input case after evaluation: its verdict per rule (indexes into STATES, in rulebook order), its
-    worklist rows, its units, its record if one was asked for — or the problems that stopped it. A case
-    outside the selection is read but not evaluated (``selected`` False)."""
+    worklist rows, its justified deviations, its units, its record if one was asked for — or the problems that
+    stopped it. A case outside the selection is read but not evaluated (``selected`` False)."""
 
     source: str
     line: int
@@ -76,6 +77,7 @@ class CaseResult(msgspec.Struct, frozen=True, gc=False):
     problems: tuple[Diagnostic, ...] = ()
     selected: bool = True
     size: int = 0  # bytes of input the case took (for progress)
+    justified: tuple[JustifiedRow, ...] = ()
 
 
 def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseResult:
@@ -95,6 +97,7 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
     try:
         report = evaluate(rulebook, timeline, options.as_of)
         work = tuple(work_items(rulebook, report, options.within_days, units))
+        justified = tuple(justified_rows(report, units))
         record = None
         if options.detail == "compact":
             record = json.dumps(compact_record(report), ensure_ascii=False, separators=(",", ":"))
@@ -105,7 +108,7 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
             item.source, item.line, 0, "$", "case-internal-error",
             f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),), size=item.size)
     return CaseResult(item.source, item.line, case.id, units, bytes(_INDEX[v.state] for v in report.verdicts),
-                      work, record, size=item.size)
+                      work, record, size=item.size, justified=justified)
 
 
 def check_chunk(rulebook: Rulebook, options: CheckOptions, chunk: list[Item]) -> list[CaseResult]:

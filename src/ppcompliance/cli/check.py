@@ -17,7 +17,7 @@ from ..errors import InputError
 from .app import app
 from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress,
                      as_of_date, as_of_option, days, interrupted, iterate, load_rules, output, plain,
-                     quiet_broken_pipe, report_errors, show, write_whole)
+                     quiet_broken_pipe, report_errors, show, uninterrupted, write_whole)
 
 
 if TYPE_CHECKING:
@@ -147,12 +147,13 @@ def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], d
     try:
         with progress:
             for result in iterate(results):
-                accepted = caseload.add(result)
-                if lines and (accepted or caseload.last_problems):
-                    # A rejected case is still accounted for in the output, with its own problems.
-                    record = result.record if accepted else rejected_record(result, caseload.last_problems)
-                    destination.write(record + "\n")
-                progress.tick(result.size, _at(result))
+                with uninterrupted():
+                    accepted = caseload.add(result)
+                    if lines and (accepted or caseload.last_problems):
+                        # A rejected case is still accounted for in the output, with its own problems.
+                        record = result.record if accepted else rejected_record(result, caseload.last_problems)
+                        destination.write(record + "\n")
+                    progress.tick(result.size, _at(result))
         summary = caseload.summary()
         if not lines:
             destination.write(render(summary, fmt, min_cases))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, NoReturn, Optional
@@ -200,6 +203,24 @@ def interrupted(progress: Progress, kept: str) -> NoReturn:
     where = f" (the last was {progress.at})" if progress.at else ""
     sys.stderr.write(f"ppcheck: interrupted after {words.plural(progress.cases, 'case')}{where}; {kept}.\n")
     raise typer.Exit(EXIT_INTERRUPTED)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Ctrl-C during the block waits until it is done, then interrupts as usual: so that a case is counted,
+    written and shown together or not at all (the count in "interrupted after N cases" is then the number of
+    records kept)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def iterate(results: Iterator[Any]) -> Iterator[Any]:

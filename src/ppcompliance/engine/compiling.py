@@ -17,14 +17,16 @@ class CompileContext(Protocol):
     def problem(self, path: Path, code: str, message: str) -> None:
         """Record a problem (a stable code from ``errors.CODES``) at a path in the rule file."""
 
-    def duration(self, data: Mapping[str, Any], path: Path) -> Duration:
-        """A ``{days: N}`` / ``{weeks: N}`` / ``{working_days: N}`` duration."""
+    def duration(self, data: Mapping[str, Any], path: Path, roll: bool = False) -> Duration:
+        """A ``{days: N}`` / ``{weeks: N}`` / ``{working_days: N}`` / ``{months: N}`` duration; ``roll``: a due
+        date it ends on that is not a working day moves to the next working day."""
 
-    def matcher(self, data: Mapping[str, Any], path: Path) -> Matcher:
-        """An ``{event, where, label}`` matcher, checked against the event vocabulary."""
+    def matcher(self, data: Mapping[str, Any], path: Path, about_trigger: bool = False) -> Matcher:
+        """An ``{event, where, label}`` matcher (and its options), checked against the event vocabulary;
+        ``about_trigger``: whether the place it is written in allows ``about_trigger``."""
 
     def trigger(self, data: Mapping[str, Any], path: Path, default_occurrence: str) -> Trigger:
-        """A matcher with ``occurrence`` / ``nth`` / ``nth_within``."""
+        """A matcher with ``occurrence`` / ``nth`` / ``nth_within`` / ``since``."""
 
     def condition(self, data: Mapping[str, Any], path: Path) -> Condition:
         """A condition (one of the registered kinds)."""

@@ -7,18 +7,25 @@ always gives the same report, and explanations are made later by ``ppcompliance.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Iterable
 
 from ..timeline.model import Timeline
+from . import deviations
 from .facts import Action, CaseReport, Instance, Kind, Reason, RuleVerdict, State, UNKNOWN_REASONS, worst
 from .rulebook import Rule, Rulebook
 from .view import CaseView
 
 
-def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date) -> CaseReport:
-    """Every rule's verdict on the timeline as seen on ``as_of`` (events after it are invisible)."""
+def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date, only: Iterable[str] | None = None) -> CaseReport:
+    """Every rule's verdict on the timeline as seen on ``as_of`` (events after it are invisible); with
+    ``only``, the verdicts of those rules alone (the timeline is still checked against the whole rulebook).
+
+    Raises TimelineError if a deviation in the timeline names a rule the rulebook does not have."""
     _check_arguments(rulebook, timeline, as_of)
+    deviations.check(rulebook, timeline)
     view = CaseView(timeline, as_of)
-    verdicts = tuple(rule_verdict(rule, view) for rule in rulebook.rules)
+    chosen = rulebook.rules if only is None else tuple(rulebook.by_id[rule_id] for rule_id in only)
+    verdicts = tuple(rule_verdict(rule, view) for rule in chosen)
     actions = sorted(
         (Action(v.rule_id, i.due, i.days or 0, i.working, i)
          for v in verdicts for i in v.instances if i.state == State.PENDING and i.due is not None),
@@ -43,6 +50,9 @@ def rule_verdict(rule: Rule, view: CaseView) -> RuleVerdict:
     """One rule's verdict on the case in ``view``."""
     instances = tuple(_with_unknowns(rule, view, i) if i.reason in UNKNOWN_REASONS else i
                       for i in _instances(rule, view) or [_nothing_due(rule, view)])
+    excusing = view.of_type(deviations.DEVIATION).events
+    if excusing:
+        instances = tuple(deviations.justify(instances, deviations.for_rule(rule, excusing)))
     state = worst(i.state for i in instances)
     pending = [i.due for i in instances if i.state == State.PENDING and i.due is not None]
     return RuleVerdict(rule.id, state, instances, min(pending) if pending else None)

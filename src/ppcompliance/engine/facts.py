@@ -23,6 +23,7 @@ class State(str, Enum):
     LATE = "late"
     UNKNOWN = "unknown"
     PENDING = "pending"
+    JUSTIFIED = "justified"
     COMPLIANT = "compliant"
     NOT_APPLICABLE = "not_applicable"
 
@@ -62,6 +63,7 @@ class Reason(str, Enum):
     ENDED_EARLY = "ended_early"
     NOTHING_DUE = "nothing_due"
     NEVER_HELD = "never_held"
+    NOT_RECORDED = "not_recorded"  # recording rules: the event carries no recording date
 
     def __str__(self) -> str:
         return self.value
@@ -118,6 +120,14 @@ class Instance(msgspec.Struct, frozen=True, gc=False):
     unknown: tuple[str, ...] = ()  # with an unknown reason: what the timeline does not say (condition keywords)
     level: str = ""  # for a rule whose figures differ by RoSH level: the level whose figures judged it
     ended: bool = False  # the period it ran in ended before the as-of date: nothing done now can count for it
+    #: The due date depends on a custody period still open on the as-of date (it moves when the person is
+    #: released).
+    provisional: bool = False
+    #: The event the trigger's window was anchored on (``since``: e.g. the warning before a second failure).
+    anchor_event: Evidence | None = None
+    #: For a justified instance: the deviation that excuses it; ``excused`` is the verdict it would have had.
+    deviation: Evidence | None = None
+    excused: State | None = None
 
     def revise(self, **changes: object) -> "Instance":
         """A copy with some fields changed."""

@@ -6,16 +6,17 @@ docs/day-counting.md the counting. Everything here is pure and works on day numb
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .. import dates
 from ..dates import Day
 from ..timeline.model import Event
 from .facts import Instance, Kind, Reason, State
-from .rulebook import Duration, Rule, Trigger
+from .rulebook import Duration, Matcher, Rule, Trigger
 from .track import Period
 from .view import CaseView, Matched
 
+Extra = TypeVar("Extra")
 _FAR: Day = date.max.toordinal() - 400
 ANY_TIME: Day = date.min.toordinal()  # the opening of a window with no look-back limit: "any time before"
 _fromordinal = date.fromordinal
@@ -27,22 +28,27 @@ def day_of(day: Day) -> date:
 
 
 def check(view: CaseView, kind: Kind, candidates: Matched, start: Day, due: Day, working: bool,
-          trigger: Event | None = None, stop: Day | None = None) -> Instance:
+          trigger: Event | None = None, stop: Day | None = None, cutoff: Day | None = None) -> Instance:
     """The verdict on "one of ``candidates`` on or after ``start`` and by ``due``" as seen at the horizon.
 
     ``stop``: the last day the obligation ran (a period's end); days overdue are not counted beyond it.
+    ``cutoff``: the last day on which a late event still counts; one after it is cited, but the obligation is
+    missed.
     """
     cited = trigger
     i = candidates.first_from(start)
     window_to = _fromordinal(due)
     window_from = _fromordinal(start)
+    too_late: tuple[Event, ...] = ()
     if i < len(candidates.days):
         done = candidates.days[i]
-        found = (candidates.events[i],)
+        found = candidates.evidence(i)
         if done <= due:
             return Instance(State.COMPLIANT, kind, window_from, window_to, window_to, cited, found, working=working)
-        return Instance(State.LATE, kind, window_from, window_to, window_to, cited, found,
-                        late_days(due, done, working), working)
+        if cutoff is None or done <= cutoff:
+            return Instance(State.LATE, kind, window_from, window_to, window_to, cited, found,
+                            late_days(due, done, working), working)
+        too_late = found
     if view.ended and view.end < due:
         return Instance(State.NOT_APPLICABLE, kind, window_from, window_to, window_to, cited, working=working,
                         reason=Reason.LAPSED)
@@ -50,9 +56,9 @@ def check(view: CaseView, kind: Kind, candidates: Matched, start: Day, due: Day,
         # Days overdue stop counting when supervision ends (0 if it ended on the due date), or the period in
         # which the rule applied.
         last = min(view.horizon, stop) if stop is not None else view.horizon
-        return Instance(State.MISSED, kind, window_from, window_to, window_to, cited,
+        return Instance(State.MISSED, kind, window_from, window_to, window_to, cited, too_late,
                         days=dates.between(due, max(last, due), working), working=working,
-                        ended=stop is not None and stop < view.as_of)
+                        ended=(stop is not None and stop < view.as_of) or (cutoff is not None and cutoff < view.as_of))
     return Instance(State.PENDING, kind, window_from, window_to, window_to, cited,
                     days=dates.between(view.as_of, due, working), working=working)
 
@@ -63,9 +69,12 @@ def late_days(due: Day, done: Day, working: bool) -> int:
     return max(1, dates.between(due, done, working))
 
 
-def triggers(trigger: Trigger, view: CaseView) -> list[tuple[Day, Event]]:
-    """The trigger events that start an obligation instance, with their days."""
+def triggers(trigger: Trigger, view: CaseView) -> list[tuple[Day, Event, Event | None]]:
+    """The trigger events that start an obligation instance, with their days and, for a trigger counted
+    ``since`` an anchor event, that event."""
     matched = view.events(trigger.matcher)
+    if trigger.since is not None:
+        return _since(trigger, view, matched)
     found = list(zip(matched.days, matched.events))
     if trigger.nth > 1:
         window = trigger.nth_within
@@ -76,7 +85,36 @@ def triggers(trigger: Trigger, view: CaseView) -> list[tuple[Day, Event]]:
             if earlier + 1 >= trigger.nth:
                 repeats.append((day, event))
         found = repeats
-    return found[:1] if trigger.occurrence == "first" else found
+    chosen = found[:1] if trigger.occurrence == "first" else found
+    return [(day, event, None) for day, event in chosen]
+
+
+def _since(trigger: Trigger, view: CaseView, matched: Matched) -> list[tuple[Day, Event, Event | None]]:
+    """Triggers counted from the most recent anchor event before their day (and within ``since_within`` of
+    it): ``nth`` and ``occurrence: first`` count from each anchor."""
+    assert trigger.since is not None and trigger.since_within is not None
+    anchors = view.events(trigger.since)
+    out: list[tuple[Day, Event, Event | None]] = []
+    counted: dict[int, int] = {}  # occurrences so far after each anchor (by its index)
+    for day, event in zip(matched.days, matched.events):
+        k = anchors.first_from(day) - 1  # the last anchor strictly before the trigger's day
+        if k < 0 or day > trigger.since_within.after(anchors.days[k]):
+            continue
+        counted[k] = counted.get(k, 0) + 1
+        n = counted[k]
+        if (trigger.occurrence == "first" and n == trigger.nth) or (trigger.occurrence == "each" and n >= trigger.nth):
+            out.append((day, event, anchors.events[k]))
+    return out
+
+
+def applies_on(rule: Rule, view: CaseView, day: Day) -> object:
+    """Whether the rule applies to something on ``day``: its condition that day, or — with ``applies_within`` —
+    on any day from then to the end of that window, as far as the timeline has been read (True if it holds on
+    one, else unknown if it is unknown on one, else False)."""
+    track = view.state.condition(rule.applies_when)
+    if rule.applies_within is None:
+        return track.at(day)
+    return track.any_in(day, min(rule.applies_within.after(day), view.horizon))
 
 
 def not_applicable_on(rule: Rule, view: CaseView, day: Day, trigger: Event | None = None,
@@ -89,7 +127,7 @@ def not_applicable_on(rule: Rule, view: CaseView, day: Day, trigger: Event | Non
     if not rule.in_force(day):
         return _not_applicable(kind, day, trigger, Reason.NOT_IN_FORCE)
     if holds is ...:
-        holds = view.state.condition(rule.applies_when).at(day)
+        holds = applies_on(rule, view, day)
     if holds is False:
         return _not_applicable(kind, day, trigger, Reason.CONDITION)
     return None
@@ -100,44 +138,82 @@ def _not_applicable(kind: Kind, day: Day, trigger: Event | None, reason: Reason)
     return Instance(State.NOT_APPLICABLE, kind, on, on, trigger=trigger, reason=reason)
 
 
-def known_on(rule: Rule, view: CaseView, day: Day) -> bool:
-    """Whether the timeline says whether the rule applies on ``day``."""
-    return view.state.condition(rule.applies_when).at(day) is not None
-
-
-def if_applies(instance: Instance) -> Instance:
-    """An instance whose applicability is unknown: ``unknown`` where that matters (it would be late or missed),
-    otherwise not checked. ``if_applies`` keeps what the verdict would be if the rule applied."""
-    if instance.state == State.NOT_APPLICABLE:
-        return instance  # lapsed: supervision ended before it fell due, whether or not the rule applied
-    if instance.state in (State.LATE, State.MISSED):
-        return instance.revise(state=State.UNKNOWN, reason=Reason.UNKNOWN_STATE, if_applies=instance.state)
-    return instance.revise(state=State.NOT_APPLICABLE, reason=Reason.UNKNOWN_STATE_SKIPPED,
-                           if_applies=instance.state)
-
-
-def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matched, within: Duration,
-              look_back: Duration | None, pause_in_custody: bool) -> list[Instance]:
-    """A deadline per trigger: the expected event within ``within`` (or up to ``look_back`` before it)."""
-    out = []
-    paused = view.state.custody_periods if pause_in_custody else None
-    applies = view.state.condition(rule.applies_when)
-    for day, event in triggers(trigger, view):
-        holds = applies.at(day)
+def judged(rule: Rule, view: CaseView, found: Iterable[tuple[Day, Event, Extra]],
+           out: list[Instance]) -> Iterator[tuple[Day, Event, Extra, object]]:
+    """The triggers (or events) a rule judges, each with whether the rule applies on its day (True, or None:
+    unknown). Those it does not apply to are added to ``out`` as not applicable; those whose applicability is
+    unknown are left out where the rule does not judge them (a ``by_rosh`` level other than the strictest)."""
+    for day, event, extra in found:
+        holds = applies_on(rule, view, day)
         skip = not_applicable_on(rule, view, day, event, holds)
         if skip is not None:
             out.append(skip)
             continue
         if holds is None and not rule.judges_unknown:
             continue
-        due = within.after(day, paused)
+        yield day, event, extra, holds
+
+
+def known_on(rule: Rule, view: CaseView, day: Day) -> bool:
+    """Whether the timeline says whether the rule applies on ``day``."""
+    return applies_on(rule, view, day) is not None
+
+
+def if_applies(instance: Instance, skip: bool = False) -> Instance:
+    """An instance whose applicability is unknown: ``unknown`` where that matters (it would be late or missed),
+    otherwise not checked — and never judged where the rule says to skip what is unknown (``when_unknown:
+    skip``). ``if_applies`` keeps what the verdict would be if the rule applied."""
+    if instance.state == State.NOT_APPLICABLE:
+        return instance  # lapsed: supervision ended before it fell due, whether or not the rule applied
+    if instance.state in (State.LATE, State.MISSED) and not skip:
+        return instance.revise(state=State.UNKNOWN, reason=Reason.UNKNOWN_STATE, if_applies=instance.state)
+    return instance.revise(state=State.NOT_APPLICABLE, reason=Reason.UNKNOWN_STATE_SKIPPED,
+                           if_applies=instance.state)
+
+
+def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matcher, within: Duration,
+              look_back: Duration | None, custody: str, cut_off: Duration | None = None) -> list[Instance]:
+    """A deadline per trigger: the expected event within ``within`` (or up to ``look_back`` before it); one
+    after ``cut_off`` no longer counts. ``custody``: what time in custody does to the clock (``run``,
+    ``pause``, ``before_release``)."""
+    out: list[Instance] = []
+    periods = view.state.custody_periods if custody != RUN else ()
+    candidates = view.events(expect)
+    for day, event, anchor, holds in judged(rule, view, triggers(trigger, view), out):
+        due = within.after(day, periods if custody == PAUSE else None)
+        provisional = False
+        if custody == BEFORE_RELEASE:
+            due, provisional = _before_release(view, day, due, periods)
+        elif custody == PAUSE and periods:
+            provisional = view.state.in_custody_at_horizon and periods[-1][0] <= due
         start = look_back.before(day) if look_back else day
-        found = check(view, Kind.TRIGGER, expect, start, due, within.working, event)
-        if paused:
-            stopped = days_inside(day + 1, due, paused)
+        found = check(view, Kind.TRIGGER, view.about(expect, event.id) if expect.about_trigger else candidates,
+                      start, due, within.working, event, cutoff=cut_off.after(day) if cut_off else None)
+        if custody == PAUSE and periods:
+            stopped = days_inside(day + 1, due, periods)
             found = found.revise(paused_days=stopped) if stopped else found
-        out.append(found if holds is not None else if_applies(found))
+        if provisional and found.state in (State.PENDING, State.MISSED):
+            found = found.revise(provisional=True, state=State.PENDING, days=0) \
+                if found.state == State.MISSED else found.revise(provisional=True)
+        if anchor is not None:
+            found = found.revise(anchor_event=anchor)
+        out.append(found if holds is not None else if_applies(found, rule.skips_unknown))
     return out
+
+
+#: What time in custody does to a clock (a rule's ``custody``).
+RUN, PAUSE, BEFORE_RELEASE = "run", "pause", "before_release"
+
+
+def _before_release(view: CaseView, day: Day, due: Day, periods: Sequence[Period]) -> tuple[Day, bool]:
+    """The due date of something owed before release: if the person is in custody on the trigger's day, or
+    goes into custody before the due date, it is due by the last day in custody (if later). While that custody
+    is still open on the as-of date, the due date is not yet known: provisional."""
+    for a, b in periods:
+        if a <= due and b >= day:
+            open_now = b >= view.horizon and view.state.in_custody_at_horizon
+            return (max(due, view.horizon) if open_now else max(due, b)), open_now
+    return due, False
 
 
 def days_inside(first: Day, last: Day, periods: Sequence[Period]) -> int:
@@ -186,7 +262,7 @@ def over_periods(rule: Rule, view: CaseView, pause_in_custody: bool,
     for a, b in unknown if rule.judges_unknown else ():
         if a > view.as_of:
             continue
-        supposed = [if_applies(i) for i in each(a, b)]
+        supposed = [if_applies(i, rule.skips_unknown) for i in each(a, b)]
         out += supposed or [Instance(State.NOT_APPLICABLE, Kind.PERIOD, _fromordinal(a),
                                      _fromordinal(min(b, view.horizon)), reason=Reason.UNKNOWN_STATE_SKIPPED)]
     if out:
@@ -202,13 +278,13 @@ def over_periods(rule: Rule, view: CaseView, pause_in_custody: bool,
 def windows(view: CaseView, matched: Matched, start: Day, end: Day, at_least: int, per: Duration) -> list[Instance]:
     """Consecutive windows of ``per`` days from ``start``; a final partial window needs a pro-rata count."""
     out = []
-    opening = start
-    length_full = per.days
+    k, opening = 0, start
     while opening <= end and opening <= view.as_of:
-        full_close = opening + length_full - 1
+        following = per.nth_from(start, k + 1)
+        full_close = following - 1
         close = min(full_close, end)
         length = close - opening + 1
-        required = at_least if close == full_close else (at_least * length) // length_full
+        required = at_least if close == full_close else (at_least * length) // (following - opening)
         if required > 0:
             i = matched.first_from(opening)
             j = matched.first_from(close + 1)
@@ -223,7 +299,7 @@ def windows(view: CaseView, matched: Matched, start: Day, end: Day, at_least: in
             else:
                 out.append(Instance(State.PENDING, Kind.WINDOW, window_from, window_to, window_to, evidence=found,
                                     days=close - view.as_of, count=len(found), required=required))
-        opening = full_close + 1
+        k, opening = k + 1, following
     return out
 
 
@@ -233,7 +309,6 @@ def chain(view: CaseView, matched: Matched, start: Day, end: Day, first: Duratio
     out = []
     days, events = matched.days, matched.events
     working = every.working
-    step = every.days
     i = matched.first_from(start)
     opening, due = start, first.after(start)
     while True:
@@ -253,7 +328,7 @@ def chain(view: CaseView, matched: Matched, start: Day, end: Day, first: Duratio
                                     days=late_days(due, done, working), working=working))
             opening = done
         # (An event on the period's first day restarts the clock rather than answering its first interval.)
-        due = dates.add(done, step, True) if working else done + step
+        due = every.after(done)
         i = matched.first_from(done + 1)
     return out
 

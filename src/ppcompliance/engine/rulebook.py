@@ -33,42 +33,77 @@ Path = tuple[Any, ...]  # a JSON-style path into a rule file: keys and list inde
 
 @dataclass(frozen=True, slots=True)
 class Duration:
-    """A number of calendar or working days (weeks are compiled to calendar days), counted on day numbers."""
+    """A number of calendar days, working days or calendar months (weeks are compiled to calendar days),
+    counted on day numbers (docs/day-counting.md).
 
-    days: int
+    ``roll``: a due date this duration ends on that is not a working day moves to the next working day (a
+    rule's ``due_on_non_working_day: next_working_day``).
+    """
+
+    days: int = 0
     working: bool = False
+    months: int = 0
+    roll: bool = False
+
+    @property
+    def amount(self) -> int:
+        """How many of its units: days, working days or months."""
+        return self.months or self.days
 
     @property
     def unit(self) -> str:
-        """``working day(s)`` or ``day(s)``, agreeing with the number."""
+        """``working day(s)``, ``day(s)`` or ``month(s)``, agreeing with the number."""
+        if self.months:
+            return "month" if self.months == 1 else "months"
         return words.unit(self.days, self.working)
 
     def __str__(self) -> str:
-        return f"{self.days} {self.unit}"
+        return f"{self.amount} {self.unit}"
 
     def span(self) -> str:
-        """The duration as a policy officer writes it: whole weeks in weeks, otherwise days."""
+        """The duration as a policy officer writes it: months in months, whole weeks in weeks, otherwise days."""
+        if self.months:
+            return words.plural(self.months, "month")
         if not self.working and self.days and self.days % 7 == 0:
             return words.plural(self.days // 7, "week")
         return str(self)
 
     def after(self, day: dates.Day, paused: Sequence[tuple[dates.Day, dates.Day]] | None = None) -> dates.Day:
-        """The last day of the period starting at ``day`` (day 0), skipping ``paused`` days."""
-        if paused:
-            return dates.add_pausing(day, self.days, self.working, paused)
-        return dates.add(day, self.days, self.working)
+        """The last day of the period starting at ``day`` (day 0), skipping ``paused`` days; on a working day
+        if the duration rolls."""
+        if self.months:
+            end = dates.add_months(day, self.months)
+            if paused:
+                end = dates.add_pausing(day, end - day, False, paused)
+        elif paused:
+            end = dates.add_pausing(day, self.days, self.working, paused)
+        else:
+            end = dates.add(day, self.days, self.working)
+        return dates.next_working(end) if self.roll else end
 
     def before(self, day: dates.Day) -> dates.Day:
         """The first day of the period ending at ``day``."""
+        if self.months:
+            return dates.add_months(day, -self.months)
         return dates.sub(day, self.days, self.working)
 
+    def nth_from(self, start: dates.Day, k: int) -> dates.Day:
+        """The first day of the k-th consecutive period from ``start`` (k = 0 is ``start``): windows of months
+        are counted from the anchor (31 Jan, 29 Feb, 31 Mar ...) so that they never drift."""
+        if self.months:
+            return dates.add_months(start, k * self.months)
+        return dates.add(start, k * self.days, self.working)
+
     def count(self, earlier: dates.Day, later: dates.Day) -> int:
-        """How many of this duration's units ``later`` is after ``earlier``."""
+        """How many days (working days for a working-day duration; calendar days otherwise, months included)
+        ``later`` is after ``earlier``."""
         return dates.between(earlier, later, self.working)
 
     @property
     def calendar_days(self) -> int:
-        """About how many calendar days this is (for lint: working days are 7/5 as long)."""
+        """About how many calendar days this is (for lint: working days are 7/5 as long, a month 30.4 days)."""
+        if self.months:
+            return (self.months * 365 + 11) // 12
         return self.days * 7 // 5 if self.working else self.days
 
 
@@ -86,6 +121,13 @@ class Matcher:
     types: tuple[str, ...]
     where: tuple[tuple[str, frozenset[object]], ...] = ()
     label: str = ""
+    #: Only events that name the trigger they answer (``about``) count (deadline and response expectations).
+    about_trigger: bool = False
+    #: Appointments count as arranged: on the day they were arranged for, whatever their outcome, and known
+    #: from the day they were arranged (``arranged_date``), even if that day is still to come.
+    arranged: bool = False
+    #: Enquiry requests count only once answered, on the day the answer was received.
+    answered: bool = False
     key: Callable[[Any], object] | None = field(default=None, init=False, repr=False, compare=False)
     accepted: frozenset[object] = field(default=frozenset(), init=False, repr=False, compare=False)
 
@@ -108,6 +150,8 @@ class Matcher:
         if self.label:
             return self.label
         kinds = " or ".join(words.describe_type(t) for t in self.types)
+        if self.answered:
+            kinds = f"answered {kinds}"
         text = f"{words.article(kinds)} {kinds}"
         if self.where:
             parts = [
@@ -116,11 +160,15 @@ class Matcher:
                 for name, vals in self.where
             ]
             text += " (" + "; ".join(parts) + ")"
+        if self.arranged:
+            text += " arranged (attended or not)"
+        if self.about_trigger:
+            text += " about it"
         return text
 
     def signature(self) -> tuple[object, ...]:
         """What the matcher selects, without its label (for comparing rules)."""
-        return (self.types, self.where)
+        return (self.types, self.where, self.about_trigger, self.arranged, self.answered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +182,19 @@ class Trigger:
     occurrence: str = "each"
     nth: int = 1
     nth_within: Duration | None = None
+    #: ``since``: the trigger counts only within ``since_within`` after the most recent ``since`` event before
+    #: its day (the enforcement clock runs from the warning); ``occurrence`` and ``nth`` then count from it.
+    since: Matcher | None = None
+    since_within: Duration | None = None
 
     def describe(self) -> str:
         """The trigger as words, saying which occurrence counts where the label does not."""
         label = self.matcher.describe()
+        if self.since is not None and self.since_within is not None:
+            which = f"the {words.ordinal(self.nth)} " if self.nth > 1 else \
+                "the first " if self.occurrence == "first" else ""
+            return f"{which}{words.bare(label) if which else label} within {self.since_within.span()} after " \
+                   f"{self.since.describe()}"
         if self.nth > 1 and not self.matcher.label:
             within = f" within {self.nth_within.span()}" if self.nth_within else ""
             return f"{label} (the {words.ordinal(self.nth)} such event{within})"
@@ -177,6 +234,11 @@ class Condition(ABC):
     def parts(self) -> Iterator["Condition"]:
         """The conditions directly inside this one (for all / any / not)."""
         return iter(())
+
+    def backfilled(self) -> "Condition":
+        """The condition judged, where state is not yet assessed, by the first assessment that came later (a
+        rule's ``when_unknown: first_assessed``). Kinds with no such state are themselves."""
+        return self
 
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         """For lint: the facts this condition reads and every value each can take."""
@@ -281,6 +343,13 @@ class Rule:
     #: Rules that take over once this one's obligation can no longer be met (a pre-sentence check missed at
     #: sentence is remedied by the early-supervision one); named in the worklist and the explanation.
     remedy: tuple[str, ...] = ()
+    #: For a trigger-based rule: it applies to a trigger if ``applies_when`` holds on any day from the trigger's
+    #: day to this long after it (as far as the timeline has been read), not only on the trigger's day.
+    applies_within: Duration | None = None
+    #: What to do where the timeline does not yet say whether the rule applies (RoSH or tier not yet
+    #: assessed): ``strictest`` (judge as if it applied, at the strictest level), ``first_assessed`` (take the
+    #: first level later assessed), or ``skip`` (do not judge; listed as not checked).
+    when_unknown: str = "strictest"
     #: Lint findings the rule's authors have looked at and accept, each with the reason: (code, reason).
     suppress: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)  # where it is written does not change what it means
@@ -294,19 +363,31 @@ class Rule:
     judges_unknown: bool = field(default=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        backfill = self.when_unknown == "first_assessed"
+        if backfill:
+            object.__setattr__(self, "applies_when", self.applies_when.backfilled())
         condition = self.applies_when
         if self.by_rosh:
             from dataclasses import replace
 
             from .conditions import all_of, rosh_in
 
+            def at(levels: tuple[str, ...]) -> Condition:
+                found = rosh_in(levels)
+                return found.backfilled() if backfill else found
+
             object.__setattr__(self, "levels", tuple(
-                (level, replace(self, applies_when=all_of((self.applies_when, rosh_in((level,)))),
+                (level, replace(self, applies_when=all_of((self.applies_when, at((level,)))),
                                 obligation=obligation, by_rosh=(), judges_unknown=n == 0))
                 for n, (level, obligation) in enumerate(self.by_rosh)))
-            levels = rosh_in(level for level, _ in self.by_rosh)
+            levels = at(tuple(level for level, _ in self.by_rosh))
             condition = levels if isinstance(self.applies_when, Always) else all_of((self.applies_when, levels))
         object.__setattr__(self, "condition", condition)
+
+    @property
+    def skips_unknown(self) -> bool:
+        """Whether instances whose applicability is unknown are listed as not checked rather than judged."""
+        return self.when_unknown == "skip"
 
     @property
     def line(self) -> int:

@@ -48,6 +48,14 @@ class CaseState:
         """The case tier, None before the first tier calculation."""
         return Track.from_changes(None, ((e.date.toordinal(), e.get("tier")) for e in self._events("tier_calculation")))
 
+    def rosh_track(self, backfill: bool) -> Track:
+        """The RoSH level; with ``backfill``, days before the first assessment take the first level assessed."""
+        return _backfilled(self.rosh) if backfill else self.rosh
+
+    def tier_track(self, backfill: bool) -> Track:
+        """The tier; with ``backfill``, days before the first calculation take the first tier calculated."""
+        return _backfilled(self.tier) if backfill else self.tier
+
     def registration(self, code: str) -> Track:
         """Whether registration ``code`` is active (False before any is added: absence is known)."""
         cache = self._registrations
@@ -74,6 +82,11 @@ class CaseState:
         return _switches(self._events("custody_start", "custody_release"), "custody_start", False)
 
     @cached_property
+    def in_custody_at_horizon(self) -> bool:
+        """Whether a custody period is still open on the last day the timeline is read to."""
+        return self.in_custody.at(self.horizon) is True
+
+    @cached_property
     def custody_periods(self) -> list[Period]:
         """Inclusive custody periods up to the horizon. One still open at the horizon ends there: what the
         timeline does not yet say (the release) is not assumed, so a paused clock restarts the day after."""
@@ -85,6 +98,13 @@ class CaseState:
         if found is None:
             found = self._conditions[id(condition)] = condition.track(self)
         return found
+
+
+def _backfilled(track: Track) -> Track:
+    """The track with its unknown start (None before the first value) taken as its first value."""
+    if track.initial is not None or not track.values:
+        return track
+    return Track.from_changes(track.values[0], zip(track.days[1:], track.values[1:]))
 
 
 def _switches(events: Iterable["Event"], on_type: str, initial: bool) -> Track:

@@ -56,6 +56,16 @@ class Track:
         i = bisect.bisect_right(self.days, day)
         return self.values[i - 1] if i else self.initial
 
+    def any_in(self, first: Day, last: Day) -> object:
+        """True if the value is True on some day of [first, last]; otherwise None if it is None on some day;
+        otherwise False (Kleene "or" over the days)."""
+        values = [self.at(first)]
+        i = bisect.bisect_right(self.days, first)
+        while i < len(self.days) and self.days[i] <= last:
+            values.append(self.values[i])
+            i += 1
+        return kleene_any(values)
+
     def map(self, fn: Callable[[object], object]) -> "Track":
         """Apply ``fn`` to every value."""
         if not self.days:

@@ -1,9 +1,11 @@
 """One case as the templates see it on an as-of date: the events up to the horizon, indexed once, and the
 derived state.
 
-The horizon is the as-of date, or the end of supervision if that came first: nothing after it is seen. Every
-rule shares the view: the events of each type are turned into day numbers once, and the events each matcher
-selects are found once per case.
+The horizon is the as-of date, or the end of supervision if that came first: nothing after it is seen. The end
+of supervision is one day for every rule: the actual end date if one is recorded, otherwise the expected end
+(an order or licence expires on its own; a case open past it without a recorded end is a data-quality
+finding, not more supervision). Every rule shares the view: the events of each type are turned into day
+numbers once, and the events each matcher selects are found once per case.
 """
 
 from __future__ import annotations
@@ -22,13 +24,19 @@ if TYPE_CHECKING:
 
 
 class Matched:
-    """The events a matcher selects, in date order, with their day numbers in a parallel list."""
+    """The events a matcher selects, in date order, with their day numbers in a parallel list. ``cited``,
+    where given, is what each one cites as evidence (an answered enquiry: the request and its answer)."""
 
-    __slots__ = ("days", "events")
+    __slots__ = ("days", "events", "cited")
 
-    def __init__(self, days: list[Day], events: list[Event]):
+    def __init__(self, days: list[Day], events: list[Event], cited: list[tuple[Event, ...]] | None = None):
         self.days = days
         self.events = events
+        self.cited = cited
+
+    def evidence(self, i: int) -> tuple[Event, ...]:
+        """What the i-th event cites as evidence."""
+        return self.cited[i] if self.cited is not None else (self.events[i],)
 
     def first_from(self, day: Day) -> int:
         """The index of the first event on or after ``day`` (``len`` if there is none)."""
@@ -49,14 +57,15 @@ class CaseView:
         self.as_of: Day = as_of.toordinal()
         self.start: Day = case.start_date.toordinal()
         self.expected_end: Day = case.expected_end_date.toordinal()
-        self.end: Day = case.end.toordinal()  # the actual end, else the expected end
+        self.end: Day = case.end.toordinal()  # the actual end, else the expected end: one end for every rule
         self.end_date: Day | None = case.end_date.toordinal() if case.end_date else None
-        self.horizon: Day = min(self.as_of, self.end_date) if self.end_date is not None else self.as_of
+        self.horizon: Day = min(self.as_of, self.end)
         #: Whether supervision had ended by the as-of date.
-        self.ended = self.end_date is not None and self.end_date <= self.as_of
+        self.ended = self.end <= self.as_of
         self.state = CaseState(timeline, self.horizon)
         self._types: dict[str, Matched] = {}
         self._matched: dict[int, Matched] = {}  # by the matcher's id: matchers live as long as their rulebook
+        self._about: dict[int, dict[str, Matched]] = {}
 
     def of_type(self, event_type: str) -> Matched:
         """The events of one type up to the horizon."""
@@ -74,7 +83,11 @@ class CaseView:
         if found is not None:
             return found
         key, accepted = matcher.key, matcher.accepted
-        if len(matcher.types) == 1:
+        if matcher.arranged:
+            found = self._arranged(matcher)
+        elif matcher.answered:
+            found = self._answered(matcher)
+        elif len(matcher.types) == 1:
             typed = self.of_type(matcher.types[0])
             if key is None:
                 found = typed
@@ -89,3 +102,53 @@ class CaseView:
             found = Matched([d for d, _ in pairs], [e for _, e in pairs])
         self._matched[id(matcher)] = found
         return found
+
+    def about(self, matcher: "Matcher", event_id: str) -> Matched:
+        """The events a matcher selects that name ``event_id`` as what they are about."""
+        index = self._about.get(id(matcher))
+        if index is None:
+            matched = self.events(matcher)
+            groups: dict[str, list[int]] = {}
+            for i, e in enumerate(matched.events):
+                about = e.get("about")
+                if about is not None:
+                    groups.setdefault(about, []).append(i)
+            index = self._about[id(matcher)] = {
+                k: Matched([matched.days[i] for i in v], [matched.events[i] for i in v],
+                           None if matched.cited is None else [matched.cited[i] for i in v])
+                for k, v in groups.items()}
+        return index.get(event_id, _NONE)
+
+    def _arranged(self, matcher: "Matcher") -> Matched:
+        """Appointments as arranged: on the day they were for, whatever their outcome, known from the day they
+        were arranged (or, with no arranged date, from the day itself) — so one arranged for next week counts
+        already."""
+        key, accepted = matcher.key, matcher.accepted
+        pairs = [(e.date.toordinal(), e) for t in matcher.types for e in self.timeline.of_type(t)
+                 if (e.get("arranged_date") or e.date).toordinal() <= self.horizon
+                 and (key is None or key(e) in accepted)]
+        pairs.sort(key=lambda p: (p[0], p[1].id))
+        return Matched([d for d, _ in pairs], [e for _, e in pairs])
+
+    def _answered(self, matcher: "Matcher") -> Matched:
+        """Enquiry requests that were answered, on the day of the answer. An answer is a later enquiry with the
+        same agency and topic that has been received: the one that names the request (``about``) if any does,
+        otherwise the first received on or after the request that names no other request."""
+        key, accepted = matcher.key, matcher.accepted
+        enquiries = [e for e in self.of_type("enquiry").events]
+        answers = [e for e in enquiries if e.get("status") == "response_received"]
+        found = []
+        for request in enquiries:
+            if request.get("status") != "requested" or (key is not None and key(request) not in accepted):
+                continue
+            same = [a for a in answers if a.get("agency") == request.get("agency")
+                    and a.get("topic") == request.get("topic") and a.date >= request.date]
+            answer = next((a for a in same if a.get("about") == request.id), None) or \
+                next((a for a in same if a.get("about") is None), None)
+            if answer is not None:
+                found.append((answer.date.toordinal(), request, answer))
+        found.sort(key=lambda f: (f[0], f[1].id))
+        return Matched([d for d, _, _ in found], [r for _, r, _ in found], [(r, a) for _, r, a in found])
+
+
+_NONE = Matched([], [])

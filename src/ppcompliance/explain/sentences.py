@@ -16,9 +16,10 @@ from ..dates import human
 from ..engine.conditions import CONDITIONS
 from ..engine.facts import (STATES, CaseReport, Instance, Kind, Reason, RuleVerdict, State, UNKNOWN_REASONS,
                             deciding)
-from ..engine.rulebook import Rule, Rulebook
+from ..engine.rulebook import Rule, Rulebook, Trigger
 from ..engine.templates import ExplainContext, Template
 from ..timeline.model import Case
+from .justified import excuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,9 @@ class Explanation:
 
 
 def context(case: Case, as_of: date) -> ExplainContext:
-    """What sentences may mention: the case, and the horizon (the as-of date, or the end if it came first)."""
-    horizon = min(as_of, case.end_date) if case.end_date else as_of
+    """What sentences may mention: the case, and the horizon (the as-of date, or the end of supervision — the
+    actual end, else the expected end — if that came first)."""
+    horizon = min(as_of, case.end)
     return ExplainContext(case, horizon)
 
 
@@ -80,8 +82,12 @@ def _obligation(rule: Rule, instance: Instance) -> Template:
 
 
 def explain_instance(rule: Rule, instance: Instance, ctx: ExplainContext) -> InstanceText:
-    """The instance's sentence and, for late and missed ones (or would-be ones), what would have met the rule."""
+    """The instance's sentence and, for late and missed ones (or would-be ones), what would have met the rule.
+    A justified instance says what was not met and the deviation that excuses it, and nothing would have met
+    it: it is not a failure."""
     template = _obligation(rule, instance)
+    if instance.state == State.JUSTIFIED:
+        return InstanceText(justified(template, instance))
     sentence = _sentence(rule, template, instance, ctx)
     if instance.if_applies:
         supposed = _sentence(rule, template, instance.revise(state=instance.if_applies, reason=Reason.NONE), ctx)
@@ -98,6 +104,41 @@ def _sentence(rule: Rule, template: Template, i: Instance, ctx: ExplainContext) 
     return template.explain(i, ctx)
 
 
+def justified(template: Template, i: Instance) -> str:
+    """A justified instance: what was not met, the verdict it would otherwise have had, and the deviation that
+    excuses it ("Justified: management oversight was due by Tue 23 Jan 2024 and was not recorded (missed), but a
+    deviation (D1) approved by a senior probation officer excuses it from ...: the person was in hospital.")."""
+    _, expected = template.labels()
+    excused = i.excused or State.UNKNOWN
+    if excused == State.UNKNOWN and i.if_applies:
+        unmet = (f"whether the rule applied is not known, as the timeline does not record {missing(i)}, and if it "
+                 f"did, {_unmet(expected, i, i.if_applies)} (unknown)")
+    elif excused == State.UNKNOWN:
+        unmet = "whether it was met is not known (unknown)"
+    else:
+        unmet = f"{_unmet(expected, i, excused)} ({excused.value})"
+    assert i.deviation is not None, "a justified instance names its deviation"
+    return f"Justified: {unmet}, but {excuse(i.deviation)}."
+
+
+def _unmet(expected: str, i: Instance, state: State) -> str:
+    """What was not met, as the verdict ``state`` would say it: ``management oversight was due by Tue 23 Jan
+    2024 and was not recorded``."""
+    if i.kind == Kind.WINDOW and i.required is not None and i.window_from and i.window_to:
+        needed = "are" if state == State.PENDING else "were"
+        recorded = f"{i.count or 0} recorded" + (" so far" if state == State.PENDING else "")
+        return (f"between {human(i.window_from)} and {human(i.window_to)}, {i.required} {needed} needed "
+                f"({words.bare(expected)}) and {recorded}")
+    due = f"due by {human(i.due)}" if i.due else "due"
+    if state == State.PENDING:
+        return f"{expected} is {due} and has not been recorded yet"
+    if state == State.LATE:
+        done = min((e.date for e in i.evidence), default=None)
+        return f"{expected} was {due} and was not recorded until {human(done)}" if done else \
+            f"{expected} was {due} and was recorded late"
+    return f"{expected} was {due} and was not recorded"
+
+
 def missing(instance: Instance) -> str:
     """What the timeline does not say, as words ("the RoSH level (no risk assessment recorded on or before ...)")."""
     day = instance.anchor
@@ -111,11 +152,16 @@ def _reason(rule: Rule, i: Instance, ctx: ExplainContext) -> str:
     assert day is not None or i.reason == Reason.NO_TRIGGER
     trigger, _ = rule.obligation.labels()
     if i.reason == Reason.NO_TRIGGER:
-        return f"Nothing is due under this rule yet: no {words.bare(trigger)} is recorded up to {human(ctx.horizon)}."
+        wanted = words.bare(trigger)
+        counted = getattr(rule.obligation, "trigger", None)
+        if isinstance(counted, Trigger) and counted.since is not None and counted.since_within is not None:
+            wanted += f" within {counted.since_within.span()} after {counted.since.describe()}"
+        return f"Nothing is due under this rule yet: no {wanted} is recorded up to {human(ctx.horizon)}."
     if i.reason == Reason.NOT_IN_FORCE:
         return f"The rule was not in force on {human(day)} ({in_force(rule)})."
     if i.reason == Reason.CONDITION:
-        return f"Does not apply on {human(day)}: the rule applies when {rule.condition.describe()}."
+        when = f" on any day from then to {rule.applies_within.span()} later" if rule.applies_within else ""
+        return f"Does not apply on {human(day)}: the rule applies when {rule.condition.describe()}{when}."
     if i.reason in UNKNOWN_REASONS:
         when = f"on {human(day)}" if i.kind in (Kind.TRIGGER, Kind.END) else \
             f"between {human(day)} and {human(i.window_to)}"
@@ -133,6 +179,10 @@ def _reason(rule: Rule, i: Instance, ctx: ExplainContext) -> str:
         word = "while" if rule.template in ("cadence", "recurrence") else "when"
         return f"Does not apply to this case (from {human(day)} to {human(i.window_to)}): the rule applies " \
                f"{word} {rule.condition.describe()}."
+    if i.reason == Reason.NOT_RECORDED:
+        assert i.trigger is not None
+        return f"Not checked: the timeline does not say when {trigger} on {human(day)} " \
+               f"({i.trigger.event_id}) was recorded."
     raise ValueError(f"no sentence for reason {i.reason!r}")
 
 

@@ -2,7 +2,8 @@
 
 Each case is evaluated under both rulebooks (in the worker processes, like a caseload check); the results are
 rolled up per rule: the verdicts before and after, the rates before and after (by unit too), each kind of move
-(late -> compliant ...) with how many cases made it and their ids. A rule added or removed is reported as such;
+(late -> compliant ...) with how many cases made it and their ids. ``justified`` is a verdict like the others in
+the counts and the moves, and, as in the caseload report, in no rate. A rule added or removed is reported as such;
 a rule whose text changed but whose verdicts move nowhere is listed apart, not counted as a change.
 """
 
@@ -27,7 +28,7 @@ from ..errors import Diagnostic, TimelineError
 from ..timeline.load import parse_timeline
 from ..vocabulary import UNIT_KINDS
 
-FORMAT = "ppcompliance.diff/1"
+FORMAT = "ppcompliance.diff/2"  # /2: counts include justified
 IDS_KEPT = 1000  # case ids remembered per kind of move (they are counted all the same)
 ABSENT = "absent"
 
@@ -184,7 +185,7 @@ class Comparison:
         return [c for c in self.changes.values() if c.status == "changed" and not c.moved]
 
     def as_dict(self) -> dict[str, Any]:
-        """The comparison as JSON-ready data (``ppcompliance.diff/1``)."""
+        """The comparison as JSON-ready data (``ppcompliance.diff/2``)."""
         return {
             "format": FORMAT, "as_of": self.as_of.isoformat(),
             "inputs": {"read": self.read, "evaluated": self.evaluated, "outside": self.outside,

@@ -139,7 +139,11 @@ def run_test(rulebook: Rulebook, test: RuleTest) -> Outcome:
     except TimelineError as exc:
         return Outcome(test, None, error="the test's case is not a valid timeline: " +
                        "; ".join(_where(test, d) + d.message for d in exc.diagnostics))
-    (verdict,) = evaluate(Rulebook((rule,)), timeline, test.as_of).verdicts
+    try:
+        (verdict,) = evaluate(rulebook, timeline, test.as_of, only=(rule.id,)).verdicts
+    except TimelineError as exc:
+        return Outcome(test, None, error="the test's case cannot be checked: " +
+                       "; ".join(_where(test, d) + d.message for d in exc.diagnostics))
     sentence = explain_rule(rule, verdict, context(timeline.case, test.as_of)).sentence
     return Outcome(test, verdict, tuple(_differences(test.want, verdict)), sentence=sentence)
 

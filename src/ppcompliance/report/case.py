@@ -19,8 +19,8 @@ from ..explain.sentences import InstanceText, RuleText
 from ..timeline.model import Case
 from ..vocabulary import PRACTICE_AREAS, STAGES
 
-FORMAT = "ppcompliance.verdicts/1"
-COMPACT_FORMAT = "ppcompliance.verdicts.compact/1"
+FORMAT = "ppcompliance.verdicts/2"
+COMPACT_FORMAT = "ppcompliance.verdicts.compact/2"
 _DAYS_KEY = {State.LATE: "days_late", State.MISSED: "days_overdue", State.PENDING: "days_left"}
 
 
@@ -30,6 +30,25 @@ def _iso(day: date | None) -> str | None:
 
 def _evidence(e: Evidence) -> dict[str, str]:
     return {"event_id": e.event_id, "type": e.type, "date": e.date.isoformat()}
+
+
+def _days_key(i: Instance) -> str | None:
+    """Which count of days an instance's ``days`` is, by the verdict it has (or, if unknown or justified, would
+    have): ``days_late``, ``days_overdue`` or ``days_left``."""
+    return _DAYS_KEY.get(i.if_applies or i.excused or i.state)
+
+
+def deviation(e: Evidence) -> dict[str, Any]:
+    """A deviation event as a justified instance cites it: its id and date, the rule or practice area it
+    excuses, the period, the reason and who approved it (by role)."""
+    out: dict[str, Any] = {"event_id": e.event_id, "date": e.date.isoformat()}
+    for scope in ("rule", "area"):
+        if e.get(scope) is not None:
+            out[scope] = e.get(scope)
+    out["period"] = {"from": e.get("period_start").isoformat(), "to": e.get("period_end").isoformat()}
+    out["reason"] = e.get("reason")
+    out["approved_by"] = e.get("approved_by")
+    return out
 
 
 def _window(i: Instance) -> dict[str, str | None] | None:
@@ -50,8 +69,9 @@ def _instance(i: Instance, text: InstanceText) -> dict[str, Any]:
     if i.trigger:
         out["trigger"] = _evidence(i.trigger)
     out["evidence"] = [_evidence(e) for e in i.evidence]
-    if i.days is not None:
-        out[_DAYS_KEY[i.if_applies or i.state]] = i.days
+    days_key = _days_key(i)
+    if i.days is not None and days_key is not None:
+        out[days_key] = i.days
         out["day_unit"] = "working_days" if i.working else "days"
     if i.required is not None:
         out["count"], out["required"] = i.count, i.required
@@ -61,6 +81,14 @@ def _instance(i: Instance, text: InstanceText) -> dict[str, Any]:
         out["if_applies"] = i.if_applies.value
     if i.paused_days:
         out["paused_days"] = i.paused_days
+    if i.provisional:
+        out["provisional"] = True
+    if i.anchor_event:
+        out["anchor"] = _evidence(i.anchor_event)
+    if i.excused:
+        out["excused"] = i.excused.value
+    if i.deviation:
+        out["deviation"] = deviation(i.deviation)
     out["sentence"] = text.sentence
     if text.would_have_met:
         out["would_have_met"] = text.would_have_met
@@ -161,8 +189,9 @@ def _compact_instance(i: Instance) -> dict[str, Any]:
         out["trigger"] = i.trigger.event_id
     if i.evidence:
         out["evidence"] = [e.event_id for e in i.evidence]
-    if i.days is not None:
-        out[_DAYS_KEY[i.if_applies or i.state]] = i.days
+    days_key = _days_key(i)
+    if i.days is not None and days_key is not None:
+        out[days_key] = i.days
         if i.working:
             out["day_unit"] = "working_days"
     if i.required is not None:
@@ -171,13 +200,21 @@ def _compact_instance(i: Instance) -> dict[str, Any]:
         out["reason"] = i.reason.value
     if i.if_applies:
         out["if_applies"] = i.if_applies.value
+    if i.provisional:
+        out["provisional"] = True
+    if i.anchor_event:
+        out["anchor"] = i.anchor_event.event_id
+    if i.excused:
+        out["excused"] = i.excused.value
+    if i.deviation:
+        out["deviation"] = deviation(i.deviation)
     return out
 
 
 def compact_record(report: CaseReport) -> dict[str, Any]:
     """The record an analyst loads: per rule its verdict, how many instances had each verdict (left out when
-    the rule had one instance: its verdict says it), the next due date and the failing instances only — no
-    compliant windows, no sentences (``--detail compact``)."""
+    the rule had one instance: its verdict says it), the next due date, the failing instances and the justified
+    ones (with the deviation that excuses each) — no compliant windows, no sentences (``--detail compact``)."""
     rules: dict[str, Any] = {}
     for v in report.verdicts:
         entry: dict[str, Any] = {"verdict": v.state.value}
@@ -188,6 +225,9 @@ def compact_record(report: CaseReport) -> dict[str, Any]:
         failing = [_compact_instance(i) for i in v.instances if i.state in FAILING]
         if failing:
             entry["failing"] = failing
+        justified = [_compact_instance(i) for i in v.instances if i.state == State.JUSTIFIED]
+        if justified:
+            entry["justified"] = justified
         rules[v.rule_id] = entry
     return {
         "format": COMPACT_FORMAT,
@@ -207,10 +247,23 @@ MARKS = {
     State.LATE: ("LATE", "yellow"),
     State.UNKNOWN: ("UNKNOWN", "magenta"),
     State.PENDING: ("PENDING", "cyan"),
+    State.JUSTIFIED: ("JUSTIFIED", "blue"),  # not a failure: never red
     State.COMPLIANT: ("OK", "green"),
     State.NOT_APPLICABLE: ("N/A", "dim"),
 }
-EXTRA_SHOWN = 5  # failing checks listed under a rule beyond its deciding one, unless --verbose
+MARK_WIDTH = 8  # the marks' column; wider only in a report that shows a longer mark (JUSTIFIED)
+#: Checks listed under a rule beyond its deciding one: the failing ones, and the justified ones for audit.
+LISTED = FAILING | {State.JUSTIFIED}
+EXTRA_SHOWN = 5  # checks listed under a rule beyond its deciding one, unless --verbose
+
+
+def _other_checks(v: RuleVerdict, text: RuleText) -> list[str]:
+    """A rule's checks listed under its sentence, beyond its deciding one: the failing ones (``MISSED: ...``),
+    then the justified ones, for audit (their sentence says ``Justified: ...``)."""
+    decider = v.deciding
+    said = [(i, t.sentence) for i, t in zip(v.instances, text.instances) if i is not decider]
+    return [f"{MARKS[i.state][0]}: {sentence}" for i, sentence in said if i.state in FAILING] + \
+        [sentence for i, sentence in said if i.state == State.JUSTIFIED]
 
 
 def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False) -> Any:
@@ -238,6 +291,7 @@ def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False
     parts.append(Text("  " + ", ".join(f"{n} {MARKS[s][0].lower() if s != State.COMPLIANT else 'compliant'}"
                                         for s, n in counts.items() if n)))
     rules = rulebook.by_id
+    width = max([MARK_WIDTH, *(len(MARKS[v.state][0]) for v in report.verdicts)])  # alike in every area
     for area in areas(report, rulebook):
         parts.append(Text(""))
         title = Text()
@@ -246,7 +300,7 @@ def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False
         title.append(f"  {area_label}", style=area_style)
         parts.append(title)
         table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
-        table.add_column(width=8, no_wrap=True)
+        table.add_column(width=width, no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(ratio=1)
         for v in report.verdicts:
@@ -261,12 +315,11 @@ def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False
             body.append("\n" + text.sentence)
             if text.would_have_met:
                 body.append("\n" + text.would_have_met, style="italic")
-            if verbose or v.state in FAILING:
-                decider = v.deciding
-                extra = [t for i, t in zip(v.instances, text.instances) if i.state in FAILING and i is not decider]
+            if verbose or v.state in LISTED:
+                extra = _other_checks(v, text)
                 shown = extra if verbose else extra[:EXTRA_SHOWN]
-                for i, t in zip([i for i in v.instances if i.state in FAILING and i is not decider], shown):
-                    body.append(f"\n  - {MARKS[i.state][0]}: {t.sentence}", style="dim")
+                for line in shown:
+                    body.append(f"\n  - {line}", style="dim")
                 if len(extra) > len(shown):
                     body.append(f"\n  - ... and {len(extra) - len(shown)} more (see --verbose or --format json)",
                                 style="dim")

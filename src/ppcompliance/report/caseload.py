@@ -28,15 +28,27 @@ def pct(rate: float | None) -> str:
     return "\u2013" if rate is None else f"{rate:.1f}%"
 
 
+#: The verdict counts a summary shows, in the order a reader meets them: the rate's three, then justified (counted
+#: apart: never in a rate), then the rest.
+COUNTED = (State.COMPLIANT, State.LATE, State.MISSED, State.JUSTIFIED, State.PENDING, State.UNKNOWN,
+           State.NOT_APPLICABLE)
+#: Each count's column heading in text and Markdown.
+HEADINGS = {State.COMPLIANT: "compliant", State.LATE: "late", State.MISSED: "missed", State.JUSTIFIED: "justified",
+            State.PENDING: "pending", State.UNKNOWN: "unknown", State.NOT_APPLICABLE: "n/a"}
+_WIDTHS = {state: max(len(HEADINGS[state]), 6) for state in COUNTED}
+JUSTIFIED_TITLE = "Justified deviations"
+JUSTIFIED_NOTE = ("A manager excused a rule on a case for a period: the reason and who approved it (by role). "
+                  "Not a failure, never an action, and in no rate.")
+
+
 def _line(label: str, m: _Measure, width: int = 44) -> str:
     c = m.counts
     label = label if len(label) <= width else label[: width - 1] + "\u2026"
-    return (f"{label:<{width}} {pct(m.rate):>7} {m.applicable:>8} {c[State.COMPLIANT]:>9} {c[State.LATE]:>6} "
-            f"{c[State.MISSED]:>7} {c[State.PENDING]:>8} {c[State.UNKNOWN]:>8} {c[State.NOT_APPLICABLE]:>7}")
+    return f"{label:<{width}} {pct(m.rate):>7} {m.applicable:>8} " + \
+        " ".join(f"{c.get(state, 0):>{_WIDTHS[state]}}" for state in COUNTED)
 
 
-_HEAD = f"{'':<44} {'rate':>7} {'resolved':>8} {'compliant':>9} {'late':>6} {'missed':>7} {'pending':>8} " \
-        f"{'unknown':>8} {'n/a':>7}"
+_HEAD = f"{'':<44} {'rate':>7} {'resolved':>8} " + " ".join(f"{HEADINGS[s]:>{_WIDTHS[s]}}" for s in COUNTED)
 
 
 def accounts(s: Any) -> str:
@@ -57,7 +69,8 @@ def summary_text(s: Any, sections: Sequence[Any] | None = None) -> str:
         f"Caseload as of {human(s.as_of)}: {accounts(s)}.",
         f"Overall: {pct(s.overall.rate)} of {s.overall.applicable:,} resolved obligations met in time "
         f"({s.cases_failing:,} of {words.plural(s.cases, 'case')} have something late, missed or unknown).",
-        "Rates are compliant / (compliant + late + missed); pending, unknown and not applicable are not in them.",
+        "Rates are compliant / (compliant + late + missed); justified, pending, unknown and not applicable are "
+        "counted apart and are not in them.",
         "",
         "By practice area",
         _HEAD,
@@ -70,6 +83,7 @@ def summary_text(s: Any, sections: Sequence[Any] | None = None) -> str:
         out += ["", f"By {s.by}", _HEAD]
         out += [_line(f"{u.unit} ({words.plural(u.cases, 'case')})", u.overall) for u in s.units]
     out += ["", *worklist_text(s, sections or (Section.OVERDUE, Section.DUE), summary=True)]
+    out += ["", *justified_text(s)]
     if s.rejected:
         out += ["", f"Rejected inputs ({words.plural(s.inputs.rejected, 'case')}):"]
         out += [f"  {where(d)}: {d.code}: {d.message}" for d in s.rejected]
@@ -122,6 +136,35 @@ def worklist_text(s: Any, sections: Sequence[Any], summary: bool = False) -> lis
     return out
 
 
+def justified_heading(s: Any) -> str:
+    """``Justified deviations: 3`` (each a deviation that excused a rule on a case), saying how many are listed
+    when not all are."""
+    rows, total = s.justified_rows(), s.justified.total
+    head = f"{JUSTIFIED_TITLE}: {total:,}"
+    if len(rows) < total:
+        head += f" (the first {len(rows)} shown, by the first day excused)"
+    return head
+
+
+def justified_lines(rows: Iterable[Any]) -> list[str]:
+    """Justified deviations as aligned text lines: period, case, team, rule, deviation id, then why and who
+    approved it (by role) and what it excused."""
+    out = []
+    for r in rows:
+        period = f"{human(r.period_from)} to {human(r.period_to)}"
+        excused = f"{words.plural(r.checks, 'check')} that would be {r.excused.value}"
+        out.append(f"  {period:<34} {r.case_id:<12} {r.team or '-':<14} {r.rule_id:<8} {r.deviation_id:<8} "
+                   f"{words.capital(r.reason_words)}; approved by {r.approver_words} ({excused})")
+    return out
+
+
+def justified_text(s: Any) -> list[str]:
+    """The justified deviations as text, for audit: not failures, never actions, each with why and who approved
+    it."""
+    rows = s.justified_rows()
+    return [justified_heading(s), f"  {JUSTIFIED_NOTE}", *(justified_lines(rows) if rows else ["  (none)"])]
+
+
 def summary_csv(s: Any) -> str:
     """One row per rule, per area and overall (and per unit and area with --by), for a spreadsheet."""
     buffer = io.StringIO()
@@ -150,14 +193,15 @@ def summary_markdown(s: Any) -> str:
 
     o = s.overall
     out = [f"# Caseload as of {s.as_of.isoformat()}", "",
-           f"{accounts(s)}. Overall **{pct(o.rate)}** of {o.applicable:,} resolved obligations met in time.", "",
-           "| | rate | resolved | compliant | late | missed | pending | unknown | n/a |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           f"{accounts(s)}. Overall **{pct(o.rate)}** of {o.applicable:,} resolved obligations met in time "
+           f"(rates are compliant / (compliant + late + missed); justified is counted apart).", "",
+           "| | rate | resolved | " + " | ".join(HEADINGS[state] for state in COUNTED) + " |",
+           "|---|---|---|" + "---|" * len(COUNTED)]
 
     def md(label: str, m: _Measure) -> str:
         c = m.counts
-        return (f"| {label} | {pct(m.rate)} | {m.applicable} | {c[State.COMPLIANT]} | {c[State.LATE]} | "
-                f"{c[State.MISSED]} | {c[State.PENDING]} | {c[State.UNKNOWN]} | {c[State.NOT_APPLICABLE]} |")
+        return f"| {label} | {pct(m.rate)} | {m.applicable} | " + \
+            " | ".join(str(c.get(state, 0)) for state in COUNTED) + " |"
 
     out += [md(f"**{a.title}**", a.measure) for a in s.areas]
     out += [md(f"{r.rule_id} {r.title}", r.measure) for r in s.rules]
@@ -173,6 +217,18 @@ def summary_markdown(s: Any) -> str:
                     for r in rows]
         else:
             out.append("None.")
+    rows = s.justified_rows()
+    out += ["", f"## {JUSTIFIED_TITLE} ({s.justified.total})", ""]
+    if len(rows) < s.justified.total:
+        out += [f"The first {len(rows)}, by the first day excused.", ""]
+    if rows:
+        out += ["| period | case | team | rule | deviation | reason | approved by | checks excused |",
+                "|---|---|---|---|---|---|---|---|"]
+        out += [f"| {r.period_from.isoformat()} to {r.period_to.isoformat()} | {r.case_id} | {r.team or '-'} | "
+                f"{r.rule_id} | {r.deviation_id} | {words.capital(r.reason_words)} | "
+                f"{words.capital(r.approver_words)} | {r.checks} ({r.excused.value}) |" for r in rows]
+    else:
+        out.append("None.")
     if s.rejected:
         out += ["", "## Rejected inputs", ""] + [f"- `{where(d)}` {d.code}: {d.message}" for d in s.rejected]
     return "\n".join(out) + "\n"

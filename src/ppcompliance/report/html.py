@@ -28,6 +28,8 @@ from ..dates import human
 from ..engine.facts import State
 from ..errors import Diagnostic
 from ..vocabulary import STAGES
+from .caseload import COUNTED, JUSTIFIED_TITLE
+from .justified import JustifiedRow
 from .worklist import TITLES, Section, WorkItem
 
 LOW = "\u25bc"  # ▼ beside a low rate, so the mark survives greyscale printing and colour blindness
@@ -35,14 +37,13 @@ DASH = "\u2013"  # – for a rate with nothing resolved
 ILLUSTRATIVE = "\u2020"  # † beside a rule whose figure is illustrative
 SORT_SCRIPT = "sort-units.js"  # the one script a page may run, allowed by its hash
 
-#: The verdict counts a table shows, in the order a reader meets them: the rate's three, then the rest.
-COUNTED = (State.COMPLIANT, State.LATE, State.MISSED, State.PENDING, State.UNKNOWN, State.NOT_APPLICABLE)
 #: The units a caseload can be broken down by, as a page names them: in a heading, then one and many.
 UNIT_NAMES = {"team": ("team", "team", "teams"), "pdu": ("probation delivery unit (PDU)", "PDU", "PDUs"),
               "region": ("region", "region", "regions")}
 #: A verdict in a diff's moves, in words ("absent": the rule is not in that rulebook).
 VERDICT_WORDS = {"missed": "missed", "late": "late", "unknown": "unknown", "pending": "pending",
-                 "compliant": "compliant", "not_applicable": "not applicable", "absent": "no such rule"}
+                 "justified": "justified", "compliant": "compliant", "not_applicable": "not applicable",
+                 "absent": "no such rule"}
 IDS_SHOWN = 50  # case ids listed per kind of move on the diff page
 
 
@@ -100,7 +101,12 @@ class Summary(Protocol):
     @property
     def worklist(self) -> Any: ...
 
+    @property
+    def justified(self) -> Any: ...
+
     def rows(self, section: Section) -> list[WorkItem]: ...
+
+    def justified_rows(self) -> list[JustifiedRow]: ...
 
 
 class Comparison(Protocol):
@@ -286,6 +292,7 @@ def caseload_html(summary: Summary, *, low_below: float = 50.0, min_cases: int =
         listed=[Listed(section, TITLES[section], summary.worklist.totals[section], summary.rows(section))
                 for section in (Section.OVERDUE, Section.DUE)],
         past=summary.worklist.totals[Section.PAST],
+        justified_title=JUSTIFIED_TITLE, justified=summary.justified_rows(), justified_total=summary.justified.total,
     )
 
 

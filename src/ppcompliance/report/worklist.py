@@ -5,6 +5,10 @@
 * **past** — missed, and it can no longer be done: a pre-sentence enquiry after sentence, a week of contact
   that is over. Shown last, or on request, with the rule that is now its remedy where the rule names one.
 
+A justified instance (a deviation a manager approved excuses it) is never a row, in any section: only missed
+instances and pending actions are, and justifying one makes it neither. Justified deviations are listed for
+audit apart (``report.justified``).
+
 Rows are made from a case's report (``work_items``); a caseload gathers them (``caseload.worklist``).
 """
 

@@ -38,13 +38,15 @@ class Compiler:
     def problem(self, path: Path, code: str, message: str) -> None:
         self.problems.append((path, code, message))
 
-    def duration(self, data: Mapping[str, Any], path: Path) -> Duration:
+    def duration(self, data: Mapping[str, Any], path: Path, roll: bool = False) -> Duration:
         ((key, n),) = data.items()
         if key == "weeks":
-            return Duration(7 * n)
-        return Duration(n, working=key == "working_days")
+            return Duration(7 * n, roll=roll)
+        if key == "months":
+            return Duration(months=n, roll=roll)
+        return Duration(n, working=key == "working_days", roll=roll and key != "working_days")
 
-    def matcher(self, data: Mapping[str, Any], path: Path) -> Matcher:
+    def matcher(self, data: Mapping[str, Any], path: Path, about_trigger: bool = False) -> Matcher:
         listed = isinstance(data["event"], list)
         types = data["event"] if listed else [data["event"]]
         for i, event_type in enumerate(types):
@@ -71,14 +73,39 @@ class Compiler:
                                      f"{name} of {t} cannot be {v!r}{suggest(str(v), [str(a) for a in allowed])}"
                                      f" (allowed: {', '.join(str(a) for a in allowed)})")
             where.append((name, frozenset(values)))
-        made = self.intern(Matcher(tuple(types), tuple(where), data.get("label", "")))
+        self._options(data, path, types, about_trigger)
+        made = self.intern(Matcher(tuple(types), tuple(where), data.get("label", ""), data.get("about_trigger", False),
+                                   data.get("arranged", False), data.get("answered", False)))
         assert isinstance(made, Matcher)
         return made
 
+    def _options(self, data: Mapping[str, Any], path: Path, types: list[str], about_trigger: bool) -> None:
+        """The matcher's options make sense where they are written."""
+        if data.get("about_trigger") and not about_trigger:
+            self.problem(path + ("about_trigger",), "rule-option",
+                         "about_trigger is for what a deadline or response expects: the event must name its trigger")
+        if data.get("arranged") and set(types) != {"appointment"}:
+            self.problem(path + ("arranged",), "rule-option",
+                         "arranged applies to appointments only (they record the day they were arranged)")
+        if data.get("answered"):
+            if set(types) != {"enquiry"}:
+                self.problem(path + ("answered",), "rule-option",
+                             "answered applies to enquiries only (a request answered by a response received)")
+            elif "status" in data.get("where", {}):
+                self.problem(path + ("where", "status"), "rule-option",
+                             "with answered, the request is matched and its answer found: leave status out")
+
     def trigger(self, data: Mapping[str, Any], path: Path, default_occurrence: str) -> Trigger:
         within = self.duration(data["nth_within"], path + ("nth_within",)) if "nth_within" in data else None
+        since = since_within = None
+        if "since" in data:
+            since = self.matcher(data["since"], path + ("since",))
+            since_within = self.duration(data["since"]["within"], path + ("since", "within"))
+            if within is not None:
+                self.problem(path + ("nth_within",), "rule-option",
+                             "with since, occurrences are counted from the anchor event: nth_within has no meaning")
         return Trigger(self.matcher(data, path), data.get("occurrence", default_occurrence), data.get("nth", 1),
-                       within)
+                       within, since, since_within)
 
     def condition(self, data: Mapping[str, Any], path: Path) -> Condition:
         ((key, value),) = data.items()
@@ -114,6 +141,14 @@ class Compiler:
         obligation = by_rosh[0][1] if by_rosh else TEMPLATES[keyword].compile(data[keyword], path + (keyword,), self)
         applies_when = self.condition(data["applies_when"], path + ("applies_when",)) \
             if "applies_when" in data else ALWAYS
+        applies_within = self.duration(data["applies_within"], path + ("applies_within",)) \
+            if "applies_within" in data else None
+        if applies_within is not None and keyword not in ("deadline", "precedence", "response"):
+            self.problem(path + ("applies_within",), "rule-option",
+                         f"applies_within is for rules counted from a trigger; a {keyword} rule follows the periods "
+                         f"in which its condition holds")
+        if applies_within is not None and "applies_when" not in data:
+            self.problem(path + ("applies_within",), "rule-option", "applies_within needs an applies_when")
         in_force = data.get("in_force", {})
         start = date.fromisoformat(in_force["from"]) if "from" in in_force else None
         until = date.fromisoformat(in_force["until"]) if "until" in in_force else None
@@ -137,6 +172,8 @@ class Compiler:
             in_force_until=until,
             description=data.get("description", ""),
             remedy=tuple(data.get("remedy", ())),
+            applies_within=applies_within,
+            when_unknown=data.get("when_unknown", "strictest"),
             suppress=tuple((item["code"], item["reason"]) for item in data.get("suppress_lint", ())),
             source=source,
             file=self.file,

@@ -23,12 +23,16 @@ from ..vocabulary import KNOWN_EVENT_TYPES, PRACTICE_AREAS, ROSH_LEVELS, SEVERIT
 _BY_ROSH_NOTE = ("The rule applies only at the levels listed; every by_rosh table in a rule must list the same "
                  "levels. Where RoSH is not yet known, the figures for the highest level listed are used to decide "
                  "whether anything would have been missed.")
-_DURATION_TEXT = ("A length of time: calendar days, weeks (7 calendar days each) or working days (Monday to Friday, "
-                  "not England & Wales bank holidays). Day 0 is the day counted from; the last day is included.")
+_DURATION_TEXT = ("A length of time: calendar days, weeks (7 calendar days each), working days (Monday to Friday, "
+                  "not England & Wales bank holidays) or calendar months (the same day of the month N months "
+                  "later, or the month's last day if it is shorter: 31 Jan + 1 month is 28 or 29 Feb). Day 0 is "
+                  "the day counted from; the last day is included.")
 _DAYS = {"type": "integer", "minimum": 0, "maximum": 36500, "description": "Calendar days."}
 _WEEKS = {"type": "integer", "minimum": 0, "maximum": 5200, "description": "Weeks of 7 calendar days."}
 _WORKING_DAYS = {"type": "integer", "minimum": 0, "maximum": 26000,
                  "description": "Working days (Mon-Fri, not bank holidays)."}
+_MONTHS = {"type": "integer", "minimum": 1, "maximum": 1200,
+           "description": "Calendar months (at least 1): the same day of the month, or the month's last day."}
 
 
 def _by_rosh(fixed: str, examples: list[Any]) -> dict[str, Any]:
@@ -88,6 +92,18 @@ def build_rules_schema() -> dict[str, Any]:
                            "longer matches anything.",
             "examples": [[{"code": "lint-overlap", "reason": "ACT-03 is the backstop for every case; ACT-02 sets "
                                                             "the figures by RoSH."}]]},
+        "applies_within": {"$ref": "#/$defs/fixed_duration",
+                           "description": "For deadline, precedence and response rules: the rule applies to a trigger "
+                                          "if applies_when holds on any day from the trigger's day to this long after "
+                                          "it (as far as the timeline has been read), not only on the trigger's day — "
+                                          "a flag added a few days after allocation still counts.",
+                           "examples": [{"working_days": 10}]},
+        "when_unknown": {"enum": ["strictest", "first_assessed", "skip"],
+                         "description": "Where the timeline does not yet say whether the rule applies (RoSH or tier "
+                                        "not yet assessed): strictest (the default: judge as if it applied, at the "
+                                        "strictest RoSH level, and report unknown what would fail), first_assessed "
+                                        "(judge that time by the first level later assessed), or skip (do not judge "
+                                        "it: listed as not checked)."},
         "applies_when": {"$ref": "#/$defs/condition",
                          "description": "When the rule applies. For deadline, precedence and response: checked on the "
                                         "trigger's day; for before_end: on the first day of the end window; for "
@@ -142,6 +158,20 @@ def build_rules_schema() -> dict[str, Any]:
                 "label": {"type": "string", "minLength": 1, "maxLength": 200,
                           "description": "How explanations name the event, with its article: 'a police domestic "
                                          "abuse enquiry'."},
+                "about_trigger": {"type": "boolean",
+                                  "description": "For what a deadline or response expects: only an event that names "
+                                                 "its trigger (about: the trigger's id) counts, so a response must "
+                                                 "answer the event that called for it."},
+                "arranged": {"type": "boolean",
+                             "description": "For appointments: count them as arranged — on the day they were "
+                                            "arranged for, whatever their outcome, known from the day they were "
+                                            "arranged (arranged_date) even if that day is still to come. Without "
+                                            "it an appointment counts once its day has come."},
+                "answered": {"type": "boolean",
+                             "description": "For enquiries: count a request only once it is answered, on the day "
+                                            "the answer (an enquiry with status response_received, the same agency "
+                                            "and topic, naming the request in about or else the first after it) "
+                                            "was received. Leave status out of where."},
             },
         },
         "trigger": {
@@ -160,6 +190,16 @@ def build_rules_schema() -> dict[str, Any]:
                 "nth_within": {"$ref": "#/$defs/fixed_calendar_duration",
                                "description": "With nth: the earlier occurrences must fall within this time before it "
                                               "(e.g. 12 months)."},
+                "since": {
+                    "type": "object", "additionalProperties": False, "required": ["event", "within"],
+                    "description": "Anchor the trigger on an earlier event: it counts only within this time after the "
+                                   "most recent such event before its day, and occurrence / nth count from that "
+                                   "event (the enforcement clock runs from the warning).",
+                    "examples": [{"event": "warning_letter", "within": {"months": 12}}],
+                    "properties": {"event": {"$ref": "#/$defs/matcher/properties/event"},
+                                   "where": {"$ref": "#/$defs/matcher/properties/where"},
+                                   "label": {"$ref": "#/$defs/matcher/properties/label"},
+                                   "within": {"$ref": "#/$defs/fixed_calendar_duration"}}},
             },
             "dependentRequired": {"nth_within": ["nth"]},
         },
@@ -176,15 +216,15 @@ def build_rules_schema() -> dict[str, Any]:
     }
     defs["fixed_duration"] = {
         "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
-        "properties": {"days": _DAYS, "weeks": _WEEKS, "working_days": _WORKING_DAYS},
+        "properties": {"days": _DAYS, "weeks": _WEEKS, "working_days": _WORKING_DAYS, "months": _MONTHS},
         "description": _DURATION_TEXT,
-        "examples": [{"working_days": 5}, {"days": 14}, {"weeks": 4}],
+        "examples": [{"working_days": 5}, {"days": 14}, {"weeks": 4}, {"months": 12}],
     }
     defs["fixed_calendar_duration"] = {
         "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
-        "properties": {"days": _DAYS, "weeks": _WEEKS},
+        "properties": {"days": _DAYS, "weeks": _WEEKS, "months": _MONTHS},
         "description": _DURATION_TEXT + " Working days are not allowed here.",
-        "examples": [{"days": 7}, {"weeks": 13}],
+        "examples": [{"days": 7}, {"weeks": 13}, {"months": 3}],
     }
     example = [{"by_rosh": {"very_high": {"days": 7}, "high": {"days": 14}, "medium": {"days": 28}}}]
     defs["duration"] = {

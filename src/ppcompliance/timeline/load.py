@@ -60,7 +60,11 @@ def parse_timeline(raw: bytes | str, source: str = "<timeline>") -> Timeline:
         document = _DECODER.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return _slow(raw, source)
-    return _build(document, source)
+    try:
+        return _build(document, source)
+    except TimelineError as exc:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        raise TimelineError(_located(exc.diagnostics, json.loads(text), text)) from None
 
 
 def timeline_from_data(data: object, source: str = "<timeline>") -> Timeline:
@@ -176,9 +180,41 @@ def _build(document: Any, source: str) -> Timeline:
     if case.end_date is not None and case.end_date < case.start_date:
         problems.append(Diagnostic(source, json_path="$.case.end_date", code="timeline-dates",
                                    message="the end is before the start of supervision"))
+    problems += _event_problems(events, source)
     if problems:
         raise TimelineError(problems)
     return Timeline(case, tuple(events), source)
+
+
+def _event_problems(events: list[Event], source: str) -> list[Diagnostic]:
+    """What the schema cannot say about events: references to other events, and dates that contradict."""
+    ids = {e.id for e in events}
+    out = []
+    for index, e in enumerate(events):
+        at = f"$.events[{index}]"
+        about, recorded = e.get("about"), e.get("recorded_date")
+        if about is not None and (about not in ids or about == e.id):
+            out.append(Diagnostic(source, json_path=f"{at}.about", code="timeline-reference",
+                                  message=f"about names {about!r}, " + ("the event itself" if about == e.id else
+                                                                        "which is no event of this timeline")))
+        if recorded is not None and recorded < e.date:
+            out.append(Diagnostic(source, json_path=f"{at}.recorded_date", code="timeline-event-dates",
+                                  message=f"recorded on {recorded.isoformat()}, before the day it happened "
+                                          f"({e.date.isoformat()})"))
+        arranged = e.get("arranged_date")
+        if arranged is not None and arranged > e.date:
+            out.append(Diagnostic(source, json_path=f"{at}.arranged_date", code="timeline-event-dates",
+                                  message=f"arranged on {arranged.isoformat()}, after the day it was for "
+                                          f"({e.date.isoformat()})"))
+        if e.type == "deviation":
+            if e.get("rule") is None and e.get("area") is None:
+                out.append(Diagnostic(source, json_path=at, code="timeline-deviation",
+                                      message="a deviation must name the rule (rule) or the practice area (area) "
+                                              "it excuses"))
+            if e.get("period_end") < e.get("period_start"):
+                out.append(Diagnostic(source, json_path=f"{at}.period_end", code="timeline-event-dates",
+                                      message="the period excused ends before it starts"))
+    return out
 
 
 def _duplicate_ids(events: list[Any], source: str) -> list[Diagnostic]:

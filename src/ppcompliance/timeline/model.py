@@ -21,7 +21,7 @@ import msgspec
 
 
 from .._resources import schemas_dir
-from ..vocabulary import SUPERVISION_START
+from ..vocabulary import (MAPPA_LEVEL_INCREASED, ROSH_DECREASED, ROSH_INCREASED, ROSH_LEVELS, SUPERVISION_START)
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", forbid_unknown_fields=True):
@@ -175,23 +175,91 @@ class Timeline:
     events: tuple[Event, ...]
     source: str = "<memory>"
     by_type: Mapping[str, tuple[Event, ...]] = field(init=False, repr=False, compare=False)
+    #: The event ids in the order the timeline gave them, so that a problem found later can name the event's
+    #: place in the file (``$.events[3]``).
+    order: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "order", tuple(e.id for e in self.events))
         ordered = tuple(sorted(self.events, key=_ORDER))
         object.__setattr__(self, "events", ordered)
         index: dict[str, list[Event]] = {}
         for event in ordered:
             index.setdefault(event.type_name, []).append(event)
-        # The start of supervision is an event rules can count from, though nobody records it as one.
+        # The start of supervision is an event rules can count from, though nobody records it as one; so are
+        # changes of state, made from the events that changed it.
         index[SUPERVISION_START] = [SupervisionStart(id="case.start_date", date=self.case.start_date)]
+        for kind, changes in _changes(index).items():
+            if changes:
+                index[kind] = changes
         object.__setattr__(self, "by_type", MappingProxyType({k: tuple(v) for k, v in index.items()}))
 
     def of_type(self, event_type: str) -> tuple[Event, ...]:
         """The events of one type, in date order."""
         return self.by_type.get(event_type, ())
 
+    def json_path(self, event_id: str) -> str:
+        """Where the event with this id is in the timeline document: ``$.events[3]``."""
+        return f"$.events[{self.order.index(event_id)}]"
+
 
 class SupervisionStart(Event, frozen=True, kw_only=True, tag="supervision_start"):
     """The start of supervision, made from the case's start date (never in a timeline file)."""
 
     type_name: ClassVar[str] = SUPERVISION_START
+
+
+class RoshIncreased(Event, frozen=True, kw_only=True, tag=ROSH_INCREASED):
+    """A risk assessment that raised the RoSH level (its id is the assessment's)."""
+
+    rosh: str
+    previous: str
+    type_name: ClassVar[str] = ROSH_INCREASED
+    own_fields: ClassVar[tuple[str, ...]] = ("rosh", "previous")
+
+
+class RoshDecreased(Event, frozen=True, kw_only=True, tag=ROSH_DECREASED):
+    """A risk assessment that lowered the RoSH level (its id is the assessment's)."""
+
+    rosh: str
+    previous: str
+    type_name: ClassVar[str] = ROSH_DECREASED
+    own_fields: ClassVar[tuple[str, ...]] = ("rosh", "previous")
+
+
+class MappaLevelIncreased(Event, frozen=True, kw_only=True, tag=MAPPA_LEVEL_INCREASED):
+    """A MAPPA level set higher than the one before (its id is the level-setting event's)."""
+
+    level: int
+    previous: int
+    type_name: ClassVar[str] = MAPPA_LEVEL_INCREASED
+    own_fields: ClassVar[tuple[str, ...]] = ("level", "previous")
+
+
+def _changes(index: Mapping[str, list[Event]]) -> dict[str, list[Event]]:
+    """The changes of state rules can count from, in date order: RoSH raised or lowered by an assessment (the
+    first assessment changes nothing: there was no level before), and the MAPPA level raised (removing the MAPP
+    registration ends the management, so the next level set is a start, not a rise)."""
+    rank = {level: i for i, level in enumerate(ROSH_LEVELS)}
+    up: list[Event] = []
+    down: list[Event] = []
+    previous: str | None = None
+    for e in index.get("risk_assessment", ()):
+        level = e.get("rosh")
+        if previous is not None and level != previous:
+            made = RoshIncreased if rank[level] > rank[previous] else RoshDecreased
+            (up if made is RoshIncreased else down).append(made(id=e.id, date=e.date, rosh=level, previous=previous))
+        previous = level
+    raised: list[Event] = []
+    mappa: int | None = None
+    steps = sorted([*index.get("mappa_level_set", ()), *(e for e in index.get("registration_removed", ())
+                                                          if e.get("code") == "MAPP")], key=_ORDER)
+    for e in steps:
+        if e.type_name == "registration_removed":
+            mappa = None
+            continue
+        level = e.get("level")
+        if mappa is not None and level > mappa:
+            raised.append(MappaLevelIncreased(id=e.id, date=e.date, level=level, previous=mappa))
+        mappa = level
+    return {ROSH_INCREASED: up, ROSH_DECREASED: down, MAPPA_LEVEL_INCREASED: raised}

@@ -9,6 +9,7 @@ from ..rulebook import Always, Condition
 from .base import ConditionKind
 from .combine import All, AnyOf, Not
 from .custody import InCustody
+from .dates import Dates
 from .elapsed import Elapsed
 from .facts import SupervisionType
 from .mappa import Mappa
@@ -19,7 +20,7 @@ from .tier import Tier
 #: Every condition kind, by its YAML keyword, in the order the rule schema lists them.
 CONDITIONS: Mapping[str, type[ConditionKind]] = {
     kind.keyword: kind
-    for kind in (All, AnyOf, Not, SupervisionType, Rosh, Registration, Mappa, InCustody, Tier, Elapsed)
+    for kind in (All, AnyOf, Not, SupervisionType, Rosh, Registration, Mappa, InCustody, Tier, Elapsed, Dates)
 }
 
 
@@ -30,4 +31,4 @@ def all_of(conditions: Iterable[Condition]) -> Condition:
 
 
 __all__ = ["CONDITIONS", "ConditionKind", "Always", "All", "AnyOf", "Not", "SupervisionType", "Rosh",
-           "Registration", "Mappa", "InCustody", "Tier", "Elapsed", "all_of", "rosh_in"]
+           "Registration", "Mappa", "InCustody", "Tier", "Elapsed", "Dates", "all_of", "rosh_in"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Iterator, Mapping
 
 from ...dates import Day
@@ -53,6 +53,9 @@ class All(ConditionKind):
     def parts(self) -> Iterator[Condition]:
         return iter(self.conditions)
 
+    def backfilled(self) -> Condition:
+        return replace(self, conditions=tuple(c.backfilled() for c in self.conditions))
+
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return _merged([c.dimensions() for c in self.conditions])
 
@@ -86,6 +89,9 @@ class AnyOf(ConditionKind):
     def parts(self) -> Iterator[Condition]:
         return iter(self.conditions)
 
+    def backfilled(self) -> Condition:
+        return replace(self, conditions=tuple(c.backfilled() for c in self.conditions))
+
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return _merged([c.dimensions() for c in self.conditions])
 
@@ -118,6 +124,9 @@ class Not(ConditionKind):
 
     def parts(self) -> Iterator[Condition]:
         return iter((self.condition,))
+
+    def backfilled(self) -> Condition:
+        return replace(self, condition=self.condition.backfilled())
 
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return self.condition.dimensions()

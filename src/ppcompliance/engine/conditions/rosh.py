@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Iterable, Mapping
 
 from ... import words
@@ -22,6 +22,8 @@ class Rosh(ConditionKind):
     """The current RoSH level is one of ``levels``; unknown before the first risk assessment."""
 
     levels: frozenset[str]
+    #: Judge days before the first assessment by the first level later assessed (``when_unknown: first_assessed``).
+    backfill: bool = False
 
     keyword: ClassVar[str] = "rosh"
     SCHEMA: ClassVar[Mapping[str, Any]] = {
@@ -40,17 +42,20 @@ class Rosh(ConditionKind):
 
     def track(self, state: CaseState) -> Track:
         levels = self.levels
-        return state.rosh.map(lambda level: None if level is None else level in levels)
+        return state.rosh_track(self.backfill).map(lambda level: None if level is None else level in levels)
 
     def describe(self) -> str:
         return "RoSH is " + words.either([words.describe_type(level) for level in ROSH_LEVELS if level in self.levels])
 
     def unknowns(self, state: CaseState, day: Day) -> list[str]:
-        return [self.keyword] if state.rosh.at(day) is None else []
+        return [self.keyword] if state.rosh_track(self.backfill).at(day) is None else []
 
     @staticmethod
     def missing(day: Date) -> str:
         return f"the RoSH level (no risk assessment recorded on or before {human(day)})"
+
+    def backfilled(self) -> Condition:
+        return replace(self, backfill=True)
 
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return {"rosh": ROSH_LEVELS}

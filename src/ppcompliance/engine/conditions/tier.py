@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Mapping
 
 from ... import words
@@ -20,6 +20,8 @@ class Tier(ConditionKind):
     """The current case tier is one of ``tiers``; unknown before the first tier calculation."""
 
     tiers: frozenset[str]
+    #: Judge days before the first assessment by the first tier later assessed (``when_unknown: first_assessed``).
+    backfill: bool = False
 
     keyword: ClassVar[str] = "tier"
     SCHEMA: ClassVar[Mapping[str, Any]] = {
@@ -33,17 +35,20 @@ class Tier(ConditionKind):
 
     def track(self, state: CaseState) -> Track:
         tiers = self.tiers
-        return state.tier.map(lambda tier: None if tier is None else tier in tiers)
+        return state.tier_track(self.backfill).map(lambda tier: None if tier is None else tier in tiers)
 
     def describe(self) -> str:
         return "the tier is " + words.either(sorted(self.tiers))
 
     def unknowns(self, state: CaseState, day: Day) -> list[str]:
-        return [self.keyword] if state.tier.at(day) is None else []
+        return [self.keyword] if state.tier_track(self.backfill).at(day) is None else []
 
     @staticmethod
     def missing(day: Date) -> str:
         return f"the tier (no tier calculation recorded on or before {human(day)})"
+
+    def backfilled(self) -> Condition:
+        return replace(self, backfill=True)
 
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return {"tier": TIERS}

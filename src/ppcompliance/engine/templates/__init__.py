@@ -10,14 +10,17 @@ from .base import ExplainContext, Finding, Template
 from .before_end import BeforeEnd
 from .cadence import Cadence
 from .deadline import Deadline
+from .end_recorded import EndRecorded
 from .precedence import Precedence
+from .recording import Recording
 from .recurrence import Recurrence
 from .response import Response
 
 #: Every template, by its YAML keyword, in the order the rule schema lists them.
 TEMPLATES: Mapping[str, type[Template]] = {
-    template.keyword: template for template in (Deadline, Precedence, Cadence, Recurrence, BeforeEnd, Response)
+    template.keyword: template
+    for template in (Deadline, Precedence, Cadence, Recurrence, BeforeEnd, Response, Recording, EndRecorded)
 }
 
 __all__ = ["TEMPLATES", "Template", "ExplainContext", "Finding", "Deadline", "Precedence", "Cadence", "Recurrence",
-           "BeforeEnd", "Response"]
+           "BeforeEnd", "Response", "Recording", "EndRecorded"]

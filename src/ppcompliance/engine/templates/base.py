@@ -24,7 +24,7 @@ from ... import words
 from ...dates import human
 from ...timeline.model import Case
 from ..compiling import CompileContext
-from ..facts import Instance, State
+from ..facts import Evidence, Instance, State
 from ..rulebook import Matcher, Obligation, Path, Rule, Trigger
 
 
@@ -71,6 +71,11 @@ class Template(Obligation):
     def lint(self, rule: Rule) -> list[Finding]:
         """Problems only this template can see in a rule that loads (empty if there are none)."""
 
+    @property
+    def pause_in_custody(self) -> bool:
+        """Whether days (or periods) in custody do not count (``custody: pause``)."""
+        return getattr(self, "custody", "run") == "pause"
+
     def actionable(self, instance: Instance) -> bool:
         """Whether a missed instance can still be done: done now, would it count (if late)? Not once the period
         it ran in has ended (the rule stopped applying, or its RoSH level changed and a new clock began), nor
@@ -81,9 +86,21 @@ class Template(Obligation):
 # --- phrases the templates share ------------------------------------------------------------------------------
 
 
+#: An event recorded this many days or more after it happened is cited with its recording date.
+LATE_RECORDING_DAYS = 7
+
+
 def cite(instance: Instance) -> str:
-    """The evidence as ``Thu 18 Jan 2024 (E05), ...``."""
-    return ", ".join(f"{human(e.date)} ({e.event_id})" for e in instance.evidence)
+    """The evidence as ``Thu 18 Jan 2024 (E05), ...``; an event recorded long after it happened says so
+    (``(E05, recorded Mon 5 Feb 2024)``), and an answered enquiry names its request and its answer."""
+    return ", ".join(cite_event(e) for e in instance.evidence)
+
+
+def cite_event(e: Evidence) -> str:
+    """One event as evidence: ``Thu 18 Jan 2024 (E05)``."""
+    recorded = e.get("recorded_date")
+    late = f", recorded {human(recorded)}" if recorded and (recorded - e.date).days >= LATE_RECORDING_DAYS else ""
+    return f"{human(e.date)} ({e.event_id}{late})"
 
 
 def overdue(i: Instance) -> str:
@@ -96,9 +113,51 @@ def left(i: Instance) -> str:
     return "due today" if i.days == 0 else f"{words.days(i.days or 0, i.working)} left"
 
 
-def paused(pause_in_custody: bool) -> str:
+#: Schema fragments the templates share.
+CUSTODY_SCHEMA: Mapping[str, Any] = {
+    "enum": ["run", "pause", "before_release"],
+    "description": "What time in custody does to the clock: run (the default: it keeps running), pause (days in "
+                   "custody do not count; while a custody period is still open the due date is provisional), or "
+                   "before_release (what is owed is owed before the person is released: if they are in custody on "
+                   "the trigger's day or go into custody before the due date, it is due by their last day in "
+                   "custody, if that is later).",
+}
+PERIODIC_CUSTODY_SCHEMA: Mapping[str, Any] = {
+    "enum": ["run", "pause"],
+    "description": "What time in custody does: run (the default: it is checked like any other time) or pause "
+                   "(periods in custody are not checked).",
+}
+PAUSE_SHORT_SCHEMA: Mapping[str, Any] = {"type": "boolean", "description": "true is short for custody: pause."}
+NON_WORKING_SCHEMA: Mapping[str, Any] = {
+    "enum": ["keep", "next_working_day"],
+    "description": "A due date that falls on a weekend or an England & Wales bank holiday: keep it (the default), "
+                   "or move it to the next working day (the usual legal convention for calendar-day limits).",
+}
+
+
+def custody_of(data: Mapping[str, Any], path: Path, ctx: CompileContext, allowed: tuple[str, ...]) -> str:
+    """The rule's custody choice, from ``custody`` or its short form ``pause_in_custody: true``."""
+    if "custody" in data and "pause_in_custody" in data:
+        ctx.problem(path + ("pause_in_custody",), "rule-option",
+                    "give custody or pause_in_custody (its short form), not both")
+    chosen = data.get("custody", "pause" if data.get("pause_in_custody") else "run")
+    return chosen if chosen in allowed else "run"
+
+
+def rolls(data: Mapping[str, Any]) -> bool:
+    """Whether due dates on non-working days move to the next working day."""
+    return data.get("due_on_non_working_day") == "next_working_day"
+
+
+def paused(custody: str) -> str:
     """What a rule says of custody, for the rulebook."""
-    return " (time in custody does not count)" if pause_in_custody else ""
+    return {"pause": " (time in custody does not count)",
+            "before_release": " (if the person is in custody, before their release)"}.get(custody, "")
+
+
+def rolled(roll: bool) -> str:
+    """What a rule says of due dates on non-working days, for the rulebook."""
+    return " (a due date on a weekend or bank holiday moves to the next working day)" if roll else ""
 
 
 def zero_length(ctx: CompileContext, path: Path, what: str, message: str, days: int) -> None:

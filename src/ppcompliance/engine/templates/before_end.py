@@ -70,7 +70,7 @@ class BeforeEnd(Template):
                              mechanics.day_of(due), reason=Reason.ENDED_EARLY)]
         if mechanics.known_on(rule, view, opening):
             return [result]
-        return [mechanics.if_applies(result)] if rule.judges_unknown else []
+        return [mechanics.if_applies(result, rule.skips_unknown)] if rule.judges_unknown else []
 
     def labels(self) -> tuple[str, str]:
         return "", self.qualifying.describe()

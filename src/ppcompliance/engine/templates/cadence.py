@@ -18,7 +18,8 @@ from ..compiling import CompileContext
 from ..facts import Instance, Kind, State
 from ..rulebook import Duration, Matcher, Path, Rule
 from ..view import CaseView
-from .base import ExplainContext, Finding, Template, chain_sentence, cite, counterfactual, left, paused, zero_length
+from .base import (NON_WORKING_SCHEMA, PAUSE_SHORT_SCHEMA, PERIODIC_CUSTODY_SCHEMA, ExplainContext, Finding, Template,
+                   chain_sentence, cite, counterfactual, custody_of, left, paused, rolled, rolls, zero_length)
 
 _BY_ROSH_COUNT = {
     "type": "object", "additionalProperties": False, "required": ["by_rosh"],
@@ -40,7 +41,7 @@ class Cadence(Template):
     at_least: int | None = None
     per: Duration | None = None
     max_gap: Duration | None = None
-    pause_in_custody: bool = False
+    custody: str = "run"
 
     keyword: ClassVar[str] = "cadence"
     SCHEMA: ClassVar[Mapping[str, Any]] = {
@@ -59,22 +60,28 @@ class Cadence(Template):
             "max_gap": {"$ref": "#/$defs/calendar_duration",
                         "description": "The longest allowed time from the start of the period to the first event, "
                                        "and between events."},
-            "pause_in_custody": {"type": "boolean", "description": "Periods in custody are not checked."},
+            "custody": PERIODIC_CUSTODY_SCHEMA,
+            "pause_in_custody": PAUSE_SHORT_SCHEMA,
+            "due_on_non_working_day": NON_WORKING_SCHEMA,
         },
         "dependentRequired": {"at_least": ["per"], "per": ["at_least"]},
     }
 
+
     @classmethod
     def compile(cls, data: Mapping[str, Any], path: Path, ctx: CompileContext) -> "Cadence":
         per = ctx.duration(data["per"], path + ("per",)) if "per" in data else None
-        max_gap = ctx.duration(data["max_gap"], path + ("max_gap",)) if "max_gap" in data else None
+        max_gap = ctx.duration(data["max_gap"], path + ("max_gap",), rolls(data)) if "max_gap" in data else None
         if per is not None:
-            zero_length(ctx, path, "per", "a window of 0 days can never hold an event", per.days)
+            zero_length(ctx, path, "per", "a window of 0 days can never hold an event", per.amount)
         if max_gap is not None:
             zero_length(ctx, path, "max_gap", "a maximum gap of 0 days would need an event every day with none "
-                                              "between", max_gap.days)
+                                              "between", max_gap.amount)
+        if rolls(data) and max_gap is None:
+            ctx.problem(path + ("due_on_non_working_day",), "rule-option",
+                        "due_on_non_working_day moves the due dates of gaps; this rule has no max_gap")
         return cls(ctx.matcher(data["qualifying"], path + ("qualifying",)), data.get("at_least"), per, max_gap,
-                   data.get("pause_in_custody", False))
+                   custody_of(data, path, ctx, (mechanics.RUN, mechanics.PAUSE)))
 
     def evaluate(self, rule: Rule, view: CaseView) -> list[Instance]:
         matched = view.events(self.qualifying)
@@ -126,7 +133,8 @@ class Cadence(Template):
             parts.append(f"at least {self.at_least} in every {self.per.span()}, each {self.qualifying.describe()}")
         if self.max_gap is not None:
             parts.append(f"never more than {self.max_gap.span()} without {self.qualifying.describe()}")
-        return words.capital("; and ".join(parts)) + paused(self.pause_in_custody) + "."
+        roll = self.max_gap.roll if self.max_gap else False
+        return words.capital("; and ".join(parts)) + paused(self.custody) + rolled(roll) + "."
 
     def actionable(self, instance: Instance) -> bool:
         # A window that is over cannot be filled now; a gap still open ends with the next contact.

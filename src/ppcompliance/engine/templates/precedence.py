@@ -61,22 +61,16 @@ class Precedence(Template):
                    ctx.matcher(data["expect"], path + ("expect",)), look_back, strictly)
 
     def evaluate(self, rule: Rule, view: CaseView) -> list[Instance]:
-        out = []
+        out: list[Instance] = []
         candidates = view.events(self.expect)
         working = self.look_back.working if self.look_back else False
-        applies = view.state.condition(rule.applies_when)
-        for day, event in mechanics.triggers(self.trigger, view):
-            holds = applies.at(day)
-            skip = mechanics.not_applicable_on(rule, view, day, event, holds)
-            if skip is not None:
-                out.append(skip)
-                continue
-            if holds is None and not rule.judges_unknown:
-                continue
+        for day, event, anchor, holds in mechanics.judged(rule, view, mechanics.triggers(self.trigger, view), out):
             due = day - 1 if self.strictly_before else day
             start = self.look_back.before(day) if self.look_back else mechanics.ANY_TIME
             found = mechanics.check(view, Kind.TRIGGER, candidates, start, due, working, event)
-            out.append(found if holds is not None else mechanics.if_applies(found))
+            if anchor is not None:
+                found = found.revise(anchor_event=anchor)
+            out.append(found if holds is not None else mechanics.if_applies(found, rule.skips_unknown))
         return out
 
     def labels(self) -> tuple[str, str]:
@@ -97,13 +91,19 @@ class Precedence(Template):
         Expected = words.capital(expected)
         assert i.trigger is not None
         when = f"{trigger} on {human(i.trigger.date)}"
+        done = f"was recorded on {cite(i)}"
+        if self.expect.answered and len(i.evidence) == 2:
+            request, answer = i.evidence
+            done = f"was requested on {human(request.date)} ({request.event_id}) and answered on " \
+                   f"{human(answer.date)} ({answer.event_id})"
         if i.state == State.COMPLIANT:
-            return f"{Expected} was recorded on {cite(i)}, before {when}."
+            return f"{Expected} {done}, before {when}."
         if i.state == State.LATE:
-            return f"{Expected} was recorded on {cite(i)}, {words.days(i.days or 0, i.working)} after {when}; " \
-                   f"it should have come first."
+            return f"{Expected} {done}, {words.days(i.days or 0, i.working)} after {when}; it should have come " \
+                   f"first."
         if i.state == State.MISSED:
-            return f"{Expected} should have come before {when} and has not been recorded: {overdue(i)}."
+            recorded = "answered" if self.expect.answered else "recorded"
+            return f"{Expected} should have come before {when} and has not been {recorded}: {overdue(i)}."
         return f"{Expected} is due by {human(i.due)}, the day of {when}."
 
     def would_have_met(self, instance: Instance) -> str:

@@ -16,7 +16,8 @@ from ..compiling import CompileContext
 from ..facts import Instance, Kind
 from ..rulebook import Duration, Matcher, Path, Rule
 from ..view import CaseView
-from .base import ExplainContext, Finding, Template, chain_sentence, counterfactual, paused, zero_length
+from .base import (NON_WORKING_SCHEMA, PAUSE_SHORT_SCHEMA, PERIODIC_CUSTODY_SCHEMA, ExplainContext, Finding, Template,
+                   chain_sentence, counterfactual, custody_of, paused, rolled, rolls, zero_length)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Recurrence(Template):
     qualifying: Matcher
     every: Duration
     first_within: Duration
-    pause_in_custody: bool = False
+    custody: str = "run"
 
     keyword: ClassVar[str] = "recurrence"
     SCHEMA: ClassVar[Mapping[str, Any]] = {
@@ -39,17 +40,20 @@ class Recurrence(Template):
             "qualifying": {"$ref": "#/$defs/matcher"},
             "every": {"$ref": "#/$defs/calendar_duration"},
             "first_within": {"$ref": "#/$defs/calendar_duration"},
-            "pause_in_custody": {"type": "boolean", "description": "Periods in custody are not checked."},
+            "custody": PERIODIC_CUSTODY_SCHEMA,
+            "pause_in_custody": PAUSE_SHORT_SCHEMA,
+            "due_on_non_working_day": NON_WORKING_SCHEMA,
         },
     }
 
+
     @classmethod
     def compile(cls, data: Mapping[str, Any], path: Path, ctx: CompileContext) -> "Recurrence":
-        every = ctx.duration(data["every"], path + ("every",))
-        zero_length(ctx, path, "every", "an interval of 0 days never ends", every.days)
+        every = ctx.duration(data["every"], path + ("every",), rolls(data))
+        zero_length(ctx, path, "every", "an interval of 0 days never ends", every.amount)
         return cls(ctx.matcher(data["qualifying"], path + ("qualifying",)), every,
-                   ctx.duration(data["first_within"], path + ("first_within",)),
-                   data.get("pause_in_custody", False))
+                   ctx.duration(data["first_within"], path + ("first_within",), rolls(data)),
+                   custody_of(data, path, ctx, (mechanics.RUN, mechanics.PAUSE)))
 
     def evaluate(self, rule: Rule, view: CaseView) -> list[Instance]:
         matched = view.events(self.qualifying)
@@ -78,7 +82,8 @@ class Recurrence(Template):
 
     def describe(self) -> str:
         return f"{words.capital(self.qualifying.describe())} within {self.first_within.span()} of the rule " \
-               f"starting to apply, then at least every {self.every.span()}{paused(self.pause_in_custody)}."
+               f"starting to apply, then at least every {self.every.span()}{paused(self.custody)}" \
+               f"{rolled(self.every.roll)}."
 
     def lint(self, rule: Rule) -> list[Finding]:
         return []  # nothing only a recurrence can get wrong beyond what loading refuses (a 0-day interval)
