@@ -18,7 +18,7 @@ from ..engine.facts import STATES
 from ..engine.rulebook import Rulebook
 from ..errors import Diagnostic, TimelineError
 from ..report.case import compact_record, report_to_dict
-from ..timeline.load import parse_timeline
+from ..timeline.load import located, parse_timeline
 from ..vocabulary import UNIT_KINDS
 from .inputs import Item
 from ..report.justified import JustifiedRow, justified_rows
@@ -87,7 +87,7 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
     try:
         timeline = parse_timeline(item.text or b"", item.source)
     except TimelineError as exc:
-        return CaseResult(item.source, item.line, problems=tuple(_at_line(d, item) for d in exc.diagnostics),
+        return CaseResult(item.source, item.line, problems=tuple(at_line(d, item) for d in exc.diagnostics),
                           size=item.size)
     case = timeline.case
     units = tuple(case.units.get(kind, "") for kind in UNIT_KINDS)
@@ -103,6 +103,9 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
             record = json.dumps(compact_record(report), ensure_ascii=False, separators=(",", ":"))
         elif options.detail == "full":
             record = json.dumps(report_to_dict(report, rulebook), ensure_ascii=False, separators=(",", ":"))
+    except TimelineError as exc:  # the case cannot be checked against this rulebook (a deviation's rule)
+        return CaseResult(item.source, item.line, problems=tuple(at_line(d, item) for d in located(
+            exc.diagnostics, item.text or b"")), size=item.size)
     except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
         return CaseResult(item.source, item.line, problems=(Diagnostic(
             item.source, item.line, 0, "$", "case-internal-error",
@@ -121,7 +124,7 @@ def task(rulebook: Rulebook, options: CheckOptions) -> "partial[list[CaseResult]
     return partial(check_chunk, rulebook, options)
 
 
-def _at_line(d: Diagnostic, item: Item) -> Diagnostic:
+def at_line(d: Diagnostic, item: Item) -> Diagnostic:
     """A diagnostic from one line of a JSON Lines file, located at that line of the file."""
     if item.line == 0:
         return d

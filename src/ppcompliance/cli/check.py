@@ -13,7 +13,7 @@ import typer
 from .. import words
 from ..caseload.inputs import STDIN, STDIN_TIMELINE, Stdin, input_size, is_single_case, items
 from ..caseload.work import Selection
-from ..errors import InputError
+from ..errors import InputError, TimelineError
 from .app import app
 from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress,
                      as_of_date, as_of_option, days, interrupted, iterate, load_rules, output, plain,
@@ -107,7 +107,7 @@ def _one_case(path: str, stdin: Optional[Stdin], rules: Optional[Path], day: Any
               out: Optional[Path], verbose: bool) -> NoReturn:
     from ..engine.evaluate import evaluate
     from ..report.case import report_to_json, report_to_rich
-    from ..timeline.load import load_timeline, parse_timeline
+    from ..timeline.load import load_timeline, located, parse_timeline
 
     rulebook = load_rules(rules)
     try:
@@ -115,12 +115,16 @@ def _one_case(path: str, stdin: Optional[Stdin], rules: Optional[Path], day: Any
             timeline = parse_timeline(stdin.single or b"", STDIN_TIMELINE)
         else:
             timeline = load_timeline(path)
+        try:
+            report = evaluate(rulebook, timeline, day)
+        except TimelineError as exc:  # it names a rule this rulebook does not have: say where
+            raw = stdin.single or b"" if stdin is not None else Path(path).read_bytes()
+            raise TimelineError(located(exc.diagnostics, raw)) from None
     except InputError as exc:
         report_errors(exc.diagnostics)
         if stdin is not None:
             sys.stderr.write("(standard input was read as one timeline; JSON Lines need one case on each line)\n")
         raise typer.Exit(EXIT_INPUT)
-    report = evaluate(rulebook, timeline, day)
     status = EXIT_FINDINGS if report.failing else EXIT_OK
     if out is None and fmt is CheckFormat.text:
         show(report_to_rich(report, rulebook, verbose=verbose))

@@ -10,30 +10,29 @@ verdict into a failing one (docs/rule-language.md, "Justified deviations").
 from __future__ import annotations
 
 from datetime import date
-from typing import Sequence
+from typing import Collection, Sequence
 
 from ..errors import Diagnostic, TimelineError
 from ..timeline.model import Event, Timeline
+from .conditions.suggest import suggest
 from .facts import Instance, State
-from .rulebook import Rule, Rulebook
+from .rulebook import Rule
 
 DEVIATION = "deviation"
 _EXCUSABLE = frozenset({State.MISSED, State.LATE, State.UNKNOWN, State.PENDING})
 
 
-def check(rulebook: Rulebook, timeline: Timeline) -> None:
-    """Refuse a timeline whose deviations name a rule the rulebook does not have (an input error)."""
+def check(known: Collection[str], timeline: Timeline) -> None:
+    """Refuse a timeline whose deviations name a rule id not ``known`` (an input error)."""
     problems = []
     for event in timeline.of_type(DEVIATION):
         rule_id = event.get("rule")
-        if rule_id is not None and rule_id not in rulebook.by_id:
-            known = sorted(rulebook.by_id)
-            from .conditions.suggest import suggest
+        if rule_id is not None and rule_id not in known:
 
             problems.append(Diagnostic(timeline.source, json_path=timeline.json_path(event.id) + ".rule",
                                        code="timeline-unknown-rule", subject=f"event {event.id}",
                                        message=f"the deviation names rule {rule_id!r}, which is not in the "
-                                               f"rulebook{suggest(rule_id, known)}"))
+                                               f"rulebook{suggest(rule_id, sorted(known))}"))
     if problems:
         raise TimelineError(problems)
 

@@ -7,7 +7,7 @@ always gives the same report, and explanations are made later by ``ppcompliance.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Iterable
+from typing import Collection, Iterable
 
 from ..timeline.model import Timeline
 from . import deviations
@@ -16,13 +16,15 @@ from .rulebook import Rule, Rulebook
 from .view import CaseView
 
 
-def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date, only: Iterable[str] | None = None) -> CaseReport:
+def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date, only: Iterable[str] | None = None,
+             known: Collection[str] | None = None) -> CaseReport:
     """Every rule's verdict on the timeline as seen on ``as_of`` (events after it are invisible); with
     ``only``, the verdicts of those rules alone (the timeline is still checked against the whole rulebook).
 
-    Raises TimelineError if a deviation in the timeline names a rule the rulebook does not have."""
+    Raises TimelineError if a deviation in the timeline names a rule the rulebook does not have (or, given
+    ``known``, a rule id not among those: a comparison of two rulebooks knows the rules of both)."""
     _check_arguments(rulebook, timeline, as_of)
-    deviations.check(rulebook, timeline)
+    deviations.check(rulebook.by_id if known is None else known, timeline)
     view = CaseView(timeline, as_of)
     chosen = rulebook.rules if only is None else tuple(rulebook.by_id[rule_id] for rule_id in only)
     verdicts = tuple(rule_verdict(rule, view) for rule in chosen)

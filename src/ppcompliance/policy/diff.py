@@ -20,12 +20,12 @@ import msgspec
 from ..caseload.ids import CaseIds, repeated
 from ..caseload.inputs import Item
 from ..caseload.summary import MAX_REJECTED_SHOWN, Measure, rate
-from ..caseload.work import Selection
+from ..caseload.work import Selection, at_line
 from ..engine.evaluate import evaluate
 from ..engine.facts import STATES, State
 from ..engine.rulebook import Rulebook
 from ..errors import Diagnostic, TimelineError
-from ..timeline.load import parse_timeline
+from ..timeline.load import located, parse_timeline
 from ..vocabulary import UNIT_KINDS
 
 FORMAT = "ppcompliance.diff/2"  # /2: counts include justified
@@ -54,15 +54,18 @@ def diff_case(old: Rulebook, new: Rulebook, as_of: date, selection: Selection, i
     try:
         timeline = parse_timeline(item.text or b"", item.source)
     except TimelineError as exc:
-        problems = tuple(d if not item.line else Diagnostic(d.file, item.line, 0, d.json_path, d.code, d.message)
-                         for d in exc.diagnostics)
-        return CaseDiff(item.source, item.line, problems=problems, size=item.size)
+        return CaseDiff(item.source, item.line, problems=tuple(at_line(d, item) for d in exc.diagnostics),
+                        size=item.size)
     units = tuple(timeline.case.units.get(kind, "") for kind in UNIT_KINDS)
     if not selection.selects(timeline.case.units):
         return CaseDiff(item.source, item.line, timeline.case.id, units, selected=False, size=item.size)
     try:
-        before = {v.rule_id: v.state.value for v in evaluate(old, timeline, as_of).verdicts}
-        after = {v.rule_id: v.state.value for v in evaluate(new, timeline, as_of).verdicts}
+        known = {*old.by_id, *new.by_id}
+        before = {v.rule_id: v.state.value for v in evaluate(old, timeline, as_of, known=known).verdicts}
+        after = {v.rule_id: v.state.value for v in evaluate(new, timeline, as_of, known=known).verdicts}
+    except TimelineError as exc:  # a deviation names a rule neither rulebook has
+        return CaseDiff(item.source, item.line, problems=tuple(at_line(d, item) for d in located(
+            exc.diagnostics, item.text or b"")), size=item.size)
     except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
         return CaseDiff(item.source, item.line, problems=(Diagnostic(
             item.source, item.line, 0, "$", "case-internal-error",

@@ -63,8 +63,7 @@ def parse_timeline(raw: bytes | str, source: str = "<timeline>") -> Timeline:
     try:
         return _build(document, source)
     except TimelineError as exc:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        raise TimelineError(_located(exc.diagnostics, json.loads(text), text)) from None
+        raise TimelineError(located(exc.diagnostics, raw)) from None
 
 
 def timeline_from_data(data: object, source: str = "<timeline>") -> Timeline:
@@ -98,6 +97,13 @@ def _slow(raw: bytes | str, source: str) -> Timeline:
         return _checked(data, source)
     except TimelineError as exc:
         raise TimelineError(_located(exc.diagnostics, data, raw)) from None
+
+
+def located(problems: list[Diagnostic], raw: bytes | str) -> list[Diagnostic]:
+    """Problems found in a timeline after it was read (against a rulebook), with their line and column in its
+    text and the event named by its id."""
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    return _located(problems, json.loads(text), text)
 
 
 def _located(problems: list[Diagnostic], data: object, text: str) -> list[Diagnostic]:
