@@ -298,3 +298,22 @@ def test_test_runs_one_rules_tests(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Rule coverage: 2 of 2 rules tested (100.0%)" in result.stdout
     assert run("test", str(RULES), "--rule", "NOPE-01").returncode == 2
+
+
+def test_an_internal_error_is_one_line_and_status_70_never_a_traceback(monkeypatch, capsys):
+    import importlib
+
+    from ppcompliance.cli import main
+
+    engine_evaluate = importlib.import_module("ppcompliance.engine.evaluate")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a planted bug")
+
+    monkeypatch.setattr(engine_evaluate, "evaluate", broken)
+    with pytest.raises(SystemExit) as exit_info:
+        main([EXAMPLE, "--as-of", "2024-06-30"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 70
+    assert err == ("ppcheck: internal error (RuntimeError: a planted bug). This is a bug in ppcheck, not in your "
+                   "input: please report it with the command you ran.\n")

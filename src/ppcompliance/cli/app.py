@@ -18,6 +18,7 @@ app = typer.Typer(
     name="ppcheck",
     no_args_is_help=True,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "Check probation case timelines against the public-protection rulebook: one case, or a whole caseload "
@@ -56,4 +57,11 @@ def main(argv: Optional[list[str]] = None) -> None:
         args.insert(0, "check")
     if args[:1] == ["--version"]:
         args = ["version"]
-    app(args, prog_name="ppcheck")
+    try:
+        app(args, prog_name="ppcheck")
+    except Exception as exc:  # noqa: BLE001 - a bug: one line that says so, never a traceback
+        from .common import EXIT_BUG
+
+        sys.stderr.write(f"ppcheck: internal error ({type(exc).__name__}: {exc}). This is a bug in ppcheck, not "
+                         f"in your input: please report it with the command you ran.\n")
+        sys.exit(EXIT_BUG)

@@ -23,6 +23,7 @@ from .output import Output, OutputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
+EXIT_BUG = 70  # EX_SOFTWARE: the program failed, not the input
 MAX_SHOWN = 20  # problems listed on standard error before "... and N more"
 
 RULES_HELP = "A folder of YAML rule files, or one file [default: the bundled rulebook]."
