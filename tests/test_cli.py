@@ -28,7 +28,15 @@ def test_text_report_of_an_example():
     assert "Case X100001" in out and "as of Sun 30 Jun 2024" in out
     assert "ENQ-01" in out and "MISSED" in out
     assert "would have met this rule" in out
-    assert "Next actions due" in out
+    # What to do: overdue work that can still be done first, then what falls due next, then what can no longer
+    # be done with the rule that takes over.
+    order = [out.index(heading) for heading in ("What to do", "Overdue and still to do", "Due next",
+                                                  "Missed and no longer possible")]
+    assert order == sorted(order), out
+    overdue = out[order[1]:order[2]]
+    assert " Tue 23 Jan 2024  109 working days  OVS-03  Management oversight" in overdue, overdue
+    past = out[order[3]:]
+    assert " Mon 8 Jan 2024   ENQ-01  A police domestic abuse enquiry" in past and "ENQ-03" in past, past
     assert result.stderr == ""
 
 

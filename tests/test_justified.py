@@ -145,7 +145,8 @@ def test_justified_windows_gaps_and_unknowns_each_say_what_they_would_have_been(
     assert act02.state == State.MISSED
     assert pp.explain(rulebook, report).rules["ACT-02"].sentence == (
         "Between Fri 1 Mar 2024 and Thu 28 Mar 2024: 1 recorded (Thu 14 Mar 2024 (E13)), 2 needed (contact in "
-        "person). (15 checks: 4 missed, 3 late, 1 pending, 5 justified, 2 compliant.)")
+        "person). These are the figures for high RoSH. (15 checks: 4 missed, 3 late, 1 pending, 5 justified, 2 "
+        "compliant.)")
 
 
 def test_a_justified_pending_instance_is_no_longer_due_next(rulebook):

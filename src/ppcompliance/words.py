@@ -53,7 +53,8 @@ def ordinal(n: int) -> str:
 # Event types and values whose words are not their names with spaces.
 _NAMED = {"rosh_increased": "RoSH increase", "rosh_decreased": "RoSH decrease",
           "mappa_level_increased": "MAPPA level increase", "mappa_referral": "MAPPA referral",
-          "mappa_level_set": "MAPPA level set", "mappa_meeting": "MAPPA meeting", "marac_referral": "MARAC referral"}
+          "mappa_level_set": "MAPPA level set", "mappa_meeting": "MAPPA meeting", "marac_referral": "MARAC referral",
+          "police_call_out": "police call-out"}
 
 
 def describe_type(event_type: str) -> str:

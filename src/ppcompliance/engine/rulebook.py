@@ -166,6 +166,22 @@ class Matcher:
             text += " about it"
         return text
 
+    def describe_event(self, event: "Event") -> str:
+        """The kind of event that happened, as a sentence names it: the label where the matcher selects one
+        kind of event only; otherwise the event's own kind — "an arrest", not "a police call-out, arrest, charge
+        or new relationship"."""
+        varying = [name for name, allowed in self.where if len(allowed) > 1]
+        if len(self.types) == 1 and "kind" not in varying and (self.label or not varying):
+            return self.describe()
+        if "kind" in varying and event.get("kind") is not None:
+            kind = words.describe_type(str(event.get("kind")))
+            return f"{words.article(kind)} {kind}"
+        what = words.describe_type(event.type)
+        text = f"{words.article(what)} {what}"
+        shown = [f"{name.replace('_', ' ')} {words.describe_type(str(event.get(name)))}" for name in varying
+                 if event.get(name) is not None]
+        return text + (f" ({'; '.join(shown)})" if shown else "")
+
     def signature(self) -> tuple[object, ...]:
         """What the matcher selects, without its label (for comparing rules)."""
         return (self.types, self.where, self.about_trigger, self.arranged, self.answered)

@@ -7,8 +7,10 @@ in force — is described here.
 
 from __future__ import annotations
 
-from ..engine.rulebook import Always, Rule
+from ..dates import human
+from ..engine.rulebook import Always, Condition, Rule
 from ..engine.templates import Template
+from ..vocabulary import ROSH_LEVELS
 
 
 def obligation_sentence(rule: Rule) -> str:
@@ -23,16 +25,44 @@ def _describe(obligation: object) -> str:
     return obligation.describe()
 
 
+def condition_words(rule: Rule) -> str:
+    """When the rule applies, as a clause: its condition, without restating RoSH levels a ``by_rosh`` rule lists
+    in full (every level has figures, so RoSH narrows nothing); "" for every case."""
+    condition: Condition = rule.condition
+    if rule.by_rosh and {level for level, _ in rule.by_rosh} == set(ROSH_LEVELS):
+        condition = rule.applies_when
+    return "" if isinstance(condition, Always) else condition.describe()
+
+
 def applicability_sentence(rule: Rule) -> str:
     """When the rule applies, in words."""
-    if isinstance(rule.condition, Always):
+    condition = condition_words(rule)
+    if not condition:
         text = "Applies to every case"
     elif rule.template in ("cadence", "recurrence"):
-        text = f"Applies while {rule.condition.describe()}"
+        text = f"Applies while {condition}"
     else:
-        text = f"Applies when {rule.condition.describe()}"
+        text = f"Applies when {condition}"
+        if rule.applies_within:
+            text += f" on any day from the trigger to {rule.applies_within.span()} after it"
     if rule.in_force_from or rule.in_force_until:
-        start = rule.in_force_from.isoformat() if rule.in_force_from else "the start"
-        end = rule.in_force_until.isoformat() if rule.in_force_until else "further notice"
-        text += f"; in force from {start} until {end}"
+        text += "; " + in_force(rule)
+    if rule.when_unknown == "first_assessed":
+        text += "; where RoSH or the tier is not yet assessed, the first assessment later made decides"
+    elif rule.when_unknown == "skip":
+        text += "; where RoSH or the tier is not yet assessed, nothing is checked"
     return text + "."
+
+
+def in_force(rule: Rule) -> str:
+    """``in force from Fri 7 Jun 2024 until further notice``, ``in force until Sun 30 Jun 2024``."""
+    end = f"until {human(rule.in_force_until)}" if rule.in_force_until else "until further notice"
+    return f"in force from {human(rule.in_force_from)} {end}" if rule.in_force_from else f"in force {end}"
+
+
+def remedy_words(rule: Rule, titles: dict[str, str] | None = None) -> str:
+    """The rules that take over from this one, named with their titles where known: ``ENQ-03 (Police domestic
+    abuse enquiry made early in supervision)``."""
+    titles = titles or {}
+    named = [f"{r} ({titles[r]})" if r in titles else r for r in rule.remedy]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]

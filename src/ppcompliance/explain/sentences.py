@@ -19,6 +19,7 @@ from ..engine.facts import (STATES, CaseReport, Instance, Kind, Reason, RuleVerd
 from ..engine.rulebook import Rule, Rulebook, Trigger
 from ..engine.templates import ExplainContext, Template
 from ..timeline.model import Case
+from .describe import condition_words, in_force, remedy_words
 from .justified import excuse
 
 
@@ -49,16 +50,17 @@ class Explanation:
     actions: tuple[str, ...]
 
 
-def context(case: Case, as_of: date) -> ExplainContext:
-    """What sentences may mention: the case, and the horizon (the as-of date, or the end of supervision — the
-    actual end, else the expected end — if that came first)."""
+def context(case: Case, as_of: date, rulebook: Rulebook | None = None) -> ExplainContext:
+    """What sentences may mention: the case, the horizon (the as-of date, or the end of supervision — the
+    actual end, else the expected end — if that came first), and the rules' titles (to name a remedy)."""
     horizon = min(as_of, case.end)
-    return ExplainContext(case, horizon)
+    titles = {r.id: r.title for r in rulebook.rules} if rulebook is not None else {}
+    return ExplainContext(case, horizon, titles)
 
 
 def explain(rulebook: Rulebook, report: CaseReport) -> Explanation:
     """Every sentence of a case report."""
-    ctx = context(report.case, report.as_of)
+    ctx = context(report.case, report.as_of, rulebook)
     rules = {v.rule_id: explain_rule(rulebook.by_id[v.rule_id], v, ctx) for v in report.verdicts}
     actions = tuple(action_text(rulebook.by_id[a.rule_id], a.instance) for a in report.next_actions)
     return Explanation(rules, actions)
@@ -92,10 +94,25 @@ def explain_instance(rule: Rule, instance: Instance, ctx: ExplainContext) -> Ins
     if instance.if_applies:
         supposed = _sentence(rule, template, instance.revise(state=instance.if_applies, reason=Reason.NONE), ctx)
         sentence += " If it does: " + supposed[:1].lower() + supposed[1:]
+    if instance.level and (not instance.reason or instance.if_applies):
+        sentence += f" These are the figures for {words.describe_type(instance.level)} RoSH."
     would = ""
-    if {instance.state, instance.if_applies} & {State.LATE, State.MISSED}:
+    if instance.state == State.MISSED and not template.actionable(instance) and \
+            (rule.remedy or instance.kind == Kind.TRIGGER):
+        # Due before (or at) an event that has happened: it cannot be done now; say so, and what takes over.
+        would = no_longer(rule, template, instance, ctx)
+    elif {instance.state, instance.if_applies} & {State.LATE, State.MISSED}:
         would = template.would_have_met(instance)
     return InstanceText(sentence, would)
+
+
+def no_longer(rule: Rule, template: Template, i: Instance, ctx: ExplainContext) -> str:
+    """For a missed instance that can no longer be done: why, and the rule that now takes over, if any."""
+    text = f"It can no longer be done: {template.too_late(i)}."
+    if rule.remedy:
+        takes_over = "now apply instead" if len(rule.remedy) > 1 else "now applies instead"
+        text += f" {remedy_words(rule, dict(ctx.titles))} {takes_over}."
+    return text
 
 
 def _sentence(rule: Rule, template: Template, i: Instance, ctx: ExplainContext) -> str:
@@ -161,7 +178,7 @@ def _reason(rule: Rule, i: Instance, ctx: ExplainContext) -> str:
         return f"The rule was not in force on {human(day)} ({in_force(rule)})."
     if i.reason == Reason.CONDITION:
         when = f" on any day from then to {rule.applies_within.span()} later" if rule.applies_within else ""
-        return f"Does not apply on {human(day)}: the rule applies when {rule.condition.describe()}{when}."
+        return f"Does not apply on {human(day)}: the rule applies when {condition_words(rule)}{when}."
     if i.reason in UNKNOWN_REASONS:
         when = f"on {human(day)}" if i.kind in (Kind.TRIGGER, Kind.END) else \
             f"between {human(day)} and {human(i.window_to)}"
@@ -178,19 +195,12 @@ def _reason(rule: Rule, i: Instance, ctx: ExplainContext) -> str:
     if i.reason == Reason.NEVER_HELD:
         word = "while" if rule.template in ("cadence", "recurrence") else "when"
         return f"Does not apply to this case (from {human(day)} to {human(i.window_to)}): the rule applies " \
-               f"{word} {rule.condition.describe()}."
+               f"{word} {condition_words(rule)}."
     if i.reason == Reason.NOT_RECORDED:
         assert i.trigger is not None
         return f"Not checked: the timeline does not say when {trigger} on {human(day)} " \
                f"({i.trigger.event_id}) was recorded."
     raise ValueError(f"no sentence for reason {i.reason!r}")
-
-
-def in_force(rule: Rule) -> str:
-    """``in force from Fri 7 Jun 2024 until further notice`` and the like."""
-    start = human(rule.in_force_from) if rule.in_force_from else "always"
-    end = human(rule.in_force_until) if rule.in_force_until else "until further notice"
-    return f"in force from {start} {end}" if rule.in_force_from else f"in force {end}"
 
 
 def _tally(instances: Sequence[Instance], sentence: str) -> str:
@@ -220,5 +230,6 @@ def action_text(rule: Rule, i: Instance, missed: bool = False) -> str:
     text = words.capital(expected)
     if i.kind == Kind.WINDOW and i.required is not None:
         more = i.required - (i.count or 0)
-        text = f"{words.capital(words.bare(expected))}: {more} more {'were needed' if missed else 'needed'}"
+        needed = ("was needed" if more == 1 else "were needed") if missed else "needed"
+        text = f"{words.capital(words.bare(expected))}: {more} more {needed}"
     return f"{text} ({rule.title})"

@@ -18,6 +18,7 @@ from ..explain import Explanation, explain
 from ..explain.sentences import InstanceText, RuleText
 from ..timeline.model import Case
 from ..vocabulary import PRACTICE_AREAS, STAGES
+from .worklist import Section, WorkItem, work_items
 
 FORMAT = "ppcompliance.verdicts/2"
 COMPACT_FORMAT = "ppcompliance.verdicts.compact/2"
@@ -165,12 +166,27 @@ def report_to_dict(report: CaseReport, rulebook: Rulebook, explanation: Explanat
         "counts": _counts(report.counts()),
         "areas": areas(report, rulebook),
         "rules": [_rule(rules[v.rule_id], v, said.rules[v.rule_id]) for v in report.verdicts],
+        "overdue_actions": [
+            {"rule_id": w.rule_id, "due": w.due.isoformat(), "days_overdue": w.days,
+             "day_unit": "working_days" if w.working else "days", "action": w.action}
+            for w in to_do(rulebook, report, Section.OVERDUE)
+        ],
         "next_actions": [
             {"rule_id": a.rule_id, "due": a.due.isoformat(), "days_left": a.days_left,
              "day_unit": "working_days" if a.working else "days", "action": text}
             for a, text in zip(report.next_actions, said.actions)
         ],
+        "no_longer_possible": [
+            {"rule_id": w.rule_id, "due": w.due.isoformat(), "action": w.action, "remedy": list(w.remedy)}
+            for w in to_do(rulebook, report, Section.PAST)
+        ],
     }
+
+
+def to_do(rulebook: Rulebook, report: CaseReport, section: Section) -> list[WorkItem]:
+    """One section of a case's work, soonest first: overdue and still to do, or missed and no longer possible
+    (the pending actions are ``report.next_actions``)."""
+    return sorted(w for w in work_items(rulebook, report, 0) if w.section == section)
 
 
 def report_to_json(report: CaseReport, rulebook: Rulebook) -> str:
@@ -330,20 +346,51 @@ def report_to_rich(report: CaseReport, rulebook: Rulebook, verbose: bool = False
             table.add_row(Text(mark, style=mstyle), Text(rule.id, style="dim"), body)
         parts.append(table)
     parts.append(Text(""))
-    if report.next_actions:
-        parts.append(Text("Next actions due", style="bold underline"))
-        table = Table(show_header=True, box=None, padding=(0, 1))
-        table.add_column("Due by", no_wrap=True)
-        table.add_column("Left", no_wrap=True, justify="right")
-        table.add_column("Rule", no_wrap=True, style="dim")
-        table.add_column("Action")
-        for a, action in zip(report.next_actions, said.actions):
-            left = "today" if a.days_left == 0 else words.days(a.days_left, a.working)
-            table.add_row(human(a.due), left, a.rule_id, action)
-        parts.append(table)
-    else:
-        parts.append(Text("No actions pending.", style="dim"))
+    parts += _what_to_do(report, rulebook, said)
     return Group(*parts)
+
+
+def _what_to_do(report: CaseReport, rulebook: Rulebook, said: Explanation) -> list[Any]:
+    """What to do on the case: what is overdue and can still be done first, then what falls due next, then
+    what was missed and can no longer be done (with the rule that takes over)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    overdue, past = to_do(rulebook, report, Section.OVERDUE), to_do(rulebook, report, Section.PAST)
+    if not (overdue or report.next_actions or past):
+        return [Text("Nothing is overdue or due.", style="dim")]
+    parts: list[Any] = [Text("What to do", style="bold underline")]
+
+    def table(title: str, when: str, days: str) -> Any:
+        parts.append(Text(title, style="bold"))
+        found = Table(show_header=True, box=None, padding=(0, 1))
+        found.add_column(when, no_wrap=True)
+        found.add_column(days, no_wrap=True, justify="right")
+        found.add_column("Rule", no_wrap=True, style="dim")
+        found.add_column("Action")
+        parts.append(found)
+        return found
+
+    if overdue:
+        rows = table("Overdue and still to do", "Was due", "Overdue")
+        for w in overdue:
+            rows.add_row(human(w.due), words.days(w.days, w.working), w.rule_id, w.action)
+    if report.next_actions:
+        rows = table("Due next", "Due by", "Left")
+        for a, action in zip(report.next_actions, said.actions):
+            rows.add_row(human(a.due), "today" if a.days_left == 0 else words.days(a.days_left, a.working),
+                         a.rule_id, action)
+    if past:
+        parts.append(Text("Missed and no longer possible", style="bold"))
+        found = Table(show_header=True, box=None, padding=(0, 1))
+        found.add_column("Was due", no_wrap=True)
+        found.add_column("Rule", no_wrap=True, style="dim")
+        found.add_column("Action")
+        found.add_column("Now", no_wrap=True)
+        for w in past:
+            found.add_row(human(w.due), w.rule_id, w.action, ", ".join(w.remedy) or "-")
+        parts.append(found)
+    return parts
 
 
 __all__ = ["FORMAT", "COMPACT_FORMAT", "STATES", "areas", "compact_record", "report_to_dict", "report_to_json",

@@ -16,7 +16,7 @@ tests/test_templates.py proves every registered template implements every stage.
 from __future__ import annotations
 
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Mapping
 
@@ -30,10 +30,12 @@ from ..rulebook import Matcher, Obligation, Path, Rule, Trigger
 
 @dataclass(frozen=True)
 class ExplainContext:
-    """What a sentence may mention beyond the instance: the case, and how far the timeline was read."""
+    """What a sentence may mention beyond the instance: the case, how far the timeline was read, and the titles
+    of the rulebook's rules (to name a remedy)."""
 
     case: Case
     horizon: date
+    titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class Template(Obligation):
         where the template says so (a window that is over, something due before an event that has happened)."""
         return not instance.ended
 
+    def too_late(self, instance: Instance) -> str:
+        """Why a missed instance that is not actionable can no longer be done, as a clause: ``the time in which
+        it counted ended on Mon 4 Mar 2024``."""
+        return "the time in which it counted has ended"
+
 
 # --- phrases the templates share ------------------------------------------------------------------------------
 
@@ -104,8 +111,11 @@ def cite_event(e: Evidence) -> str:
 
 
 def overdue(i: Instance) -> str:
-    """``3 working days overdue``, or that supervision ended on the due date."""
-    return "supervision ended on its due date" if i.days == 0 else f"{words.days(i.days or 0, i.working)} overdue"
+    """``3 working days overdue``; or, with 0 days, that its period ended on the due date (the days overdue stop
+    there): supervision, or the time in which the rule applied (or could not be told to apply)."""
+    if i.days == 0:
+        return "the period it was due in ended on its due date" if i.ended else "supervision ended on its due date"
+    return f"{words.days(i.days or 0, i.working)} overdue"
 
 
 def left(i: Instance) -> str:

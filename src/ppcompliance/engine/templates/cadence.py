@@ -140,5 +140,10 @@ class Cadence(Template):
         # A window that is over cannot be filled now; a gap still open ends with the next contact.
         return instance.kind != Kind.WINDOW and not instance.ended
 
+    def too_late(self, instance: Instance) -> str:
+        if instance.kind == Kind.WINDOW and instance.window_to is not None:
+            return f"the window ended on {human(instance.window_to)}"
+        return super().too_late(instance)
+
     def lint(self, rule: Rule) -> list[Finding]:
         return []  # nothing only a cadence can get wrong beyond what loading refuses (0-day windows and gaps)

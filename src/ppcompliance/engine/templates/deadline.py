@@ -98,7 +98,7 @@ class Deadline(Template):
 
     def explain(self, instance: Instance, ctx: ExplainContext) -> str:
         return within_sentence(self.labels(), self.within, instance, self.cut_off, self.expect,
-                               self.trigger.since_within)
+                               self.trigger.since_within, self.trigger.matcher)
 
     def would_have_met(self, instance: Instance) -> str:
         early = bool(instance.trigger and instance.window_from and instance.window_from < instance.trigger.date)
@@ -130,10 +130,14 @@ def check_cut_off(ctx: CompileContext, path: Path, within: Duration, cut_off: Du
 
 
 def within_sentence(labels: tuple[str, str], allowed: Duration, i: Instance, cut_off: Duration | None = None,
-                    expect: Matcher | None = None, since_within: Duration | None = None) -> str:
-    """The sentence of a deadline or response instance: done in time, late, missed or pending."""
+                    expect: Matcher | None = None, since_within: Duration | None = None,
+                    trigger_matcher: Matcher | None = None) -> str:
+    """The sentence of a deadline or response instance: done in time, late, missed or pending. The trigger is
+    named by the kind that happened (``trigger_matcher``), not by every kind the rule accepts."""
     trigger, expected = labels
     assert i.trigger is not None and i.due is not None
+    if trigger_matcher is not None:
+        trigger = trigger_matcher.describe_event(i.trigger)
     Expected = words.capital(expected)
     since = f"after {trigger} on {human(i.trigger.date)}"
     if i.anchor_event is not None and since_within is not None:

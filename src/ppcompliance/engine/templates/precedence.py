@@ -87,9 +87,10 @@ class Precedence(Template):
         return {**dict(self.durations()), "strictly_before": self.strictly_before}
 
     def explain(self, i: Instance, ctx: ExplainContext) -> str:
-        trigger, expected = self.labels()
+        _, expected = self.labels()
         Expected = words.capital(expected)
         assert i.trigger is not None
+        trigger = self.trigger.matcher.describe_event(i.trigger)
         when = f"{trigger} on {human(i.trigger.date)}"
         done = f"was recorded on {cite(i)}"
         if self.expect.answered and len(i.evidence) == 2:
@@ -120,6 +121,11 @@ class Precedence(Template):
     def actionable(self, instance: Instance) -> bool:
         # What had to come before an event cannot come before it once the event has happened.
         return False
+
+    def too_late(self, instance: Instance) -> str:
+        assert instance.trigger is not None
+        trigger = self.trigger.matcher.describe_event(instance.trigger)
+        return f"it had to come before {trigger} on {human(instance.trigger.date)}"
 
     def lint(self, rule: Rule) -> list[Finding]:
         return self_satisfying(self.trigger, self.expect, self.strictly_before)

@@ -96,5 +96,8 @@ class Recording(Template):
     def actionable(self, instance: Instance) -> bool:
         return False  # a late record cannot be made on time now
 
+    def too_late(self, instance: Instance) -> str:
+        return "the record was already made"
+
     def lint(self, rule: Rule) -> list[Finding]:
         return []

@@ -84,7 +84,7 @@ class Response(Template):
 
     def explain(self, instance: Instance, ctx: ExplainContext) -> str:
         return within_sentence(self.labels(), self.within, instance, self.cut_off, self.respond,
-                               self.trigger.since_within)
+                               self.trigger.since_within, self.trigger.matcher)
 
     def would_have_met(self, instance: Instance) -> str:
         return counterfactual(self.respond.describe(), instance, False)
