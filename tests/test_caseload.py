@@ -104,7 +104,7 @@ def test_jsonl_records_are_the_single_case_reports(rulebook):
     day = date.fromisoformat(AS_OF)
     reports = [pp.evaluate(rulebook, pp.load_timeline(p), day) for p in sorted(EXAMPLES.glob("*.json"))]
     compact = run(str(EXAMPLES), "--as-of", AS_OF, "-f", "jsonl")
-    assert [json.loads(line) for line in compact.stdout.splitlines()] == [pp.compact_record(r) for r in reports]
+    assert [json.loads(line) for line in compact.stdout.splitlines()] == [pp.compact_record(r, rulebook) for r in reports]
     full = run(str(EXAMPLES), "--as-of", AS_OF, "-f", "jsonl", "--detail", "full")
     assert [json.loads(line) for line in full.stdout.splitlines()] == [pp.report_to_dict(r, rulebook)
                                                                        for r in reports]

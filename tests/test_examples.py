@@ -117,18 +117,34 @@ def test_ppcheck_json_is_the_golden_report(name):
 def test_domestic_abuse_case_misses_the_enquiries_and_the_multi_agency_work(reports):
     report = reports["domestic-abuse-missed-enquiries"]
     assert report["case_id"] == "X100001" and report["verdict"] == "missed"
-    assert report["counts"] == {"missed": 14, "late": 5, "unknown": 0, "pending": 5, "justified": 0,
-                                "compliant": 1, "not_applicable": 8}
-    # No police enquiry at all: missed before sentence (calendar days) and early in supervision (working days).
+    # Compliant: only the home visit two days after the call-out (ACT-09) and the risk assessment of 2 Feb,
+    # 11 working days after the first appointment (CUR-08). Late: ACT-01, ACT-06, ACT-07, CON-01, INT-01.
+    # Pending: ACT-03, CON-03, CON-04, INT-02, OVS-05. Not applicable: 22 rules whose trigger never came
+    # (recall, remand, transfer, a rise in RoSH, ...) or whose registration is absent (INVI, ARSO, REG30 alone).
+    assert report["counts"] == {"missed": 16, "late": 5, "unknown": 0, "pending": 5, "justified": 0,
+                                "compliant": 2, "not_applicable": 22}
+    assert {r for r, v in verdicts(report).items() if v == "compliant"} == {"ACT-09", "CUR-08"}
+    # No police enquiry at all: missed before sentence (calendar days) and in the 15 working days after the
+    # first attended appointment, Thu 18 Jan (due Thu 8 Feb; 97 working days to 30 Jun, skipping Good Friday,
+    # Easter Monday and the two May bank holidays).
     enq01, enq03 = rule(report, "ENQ-01"), rule(report, "ENQ-03")
     assert enq01["verdict"] == "missed" and enq01["instances"][0]["days_overdue"] == 174
-    assert enq03["verdict"] == "missed" and enq03["due"] == "2024-01-29"
-    assert enq03["instances"][0]["days_overdue"] == 105
+    assert enq01["evidence"] == []
+    assert enq03["verdict"] == "missed" and enq03["due"] == "2024-02-08"
+    assert enq03["instances"][0]["trigger"]["event_id"] == "E05"
+    assert enq03["instances"][0]["days_overdue"] == 97
     assert enq03["instances"][0]["day_unit"] == "working_days"
-    # The children's social care enquiry came 14 days after sentence: late, not missed.
-    enq02 = rule(report, "ENQ-02")
-    assert enq02["verdict"] == "late" and [e["event_id"] for e in enq02["evidence"]] == ["E06"]
-    assert enq02["instances"][0]["days_late"] == 14
+    # The children's social care enquiry was requested 14 days after sentence (E06) and never answered. An
+    # enquiry counts once it is answered, so it is missed before sentence and after the first appointment
+    # alike, and the unanswered request itself is overdue for its answer (CUR-03, due 10 working days on).
+    enq02, enq04 = rule(report, "ENQ-02"), rule(report, "ENQ-04")
+    assert enq02["verdict"] == "missed" and enq02["evidence"] == []
+    assert enq02["instances"][0]["days_overdue"] == 174
+    assert enq04["verdict"] == "missed" and enq04["due"] == "2024-02-08" and enq04["evidence"] == []
+    assert "none is recorded (an enquiry counts once it is answered)" in enq04["sentence"]
+    cur03 = rule(report, "CUR-03")
+    assert cur03["verdict"] == "missed" and cur03["due"] == "2024-02-05"
+    assert cur03["instances"][0]["trigger"]["event_id"] == "E06"
     assert {k: verdicts(report)[k] for k in ("MAG-01", "CON-02", "OVS-01", "OVS-02", "CUR-02")} == dict.fromkeys(
         ("MAG-01", "CON-02", "OVS-01", "OVS-02", "CUR-02"), "missed")
 
@@ -174,19 +190,53 @@ def test_well_managed_case_has_nothing_late_missed_or_unknown(reports):
     assert report["case_id"] == "X100002" and report["verdict"] == "pending"
     assert set(verdicts(report).values()) == {"compliant", "pending", "not_applicable"}
     assert report["counts"] == {"missed": 0, "late": 0, "unknown": 0, "pending": 9, "justified": 0,
-                                "compliant": 16, "not_applicable": 8}
+                                "compliant": 21, "not_applicable": 20}
+    # Not applicable: no failure to attend, no MAPPA, no recall, remand, transfer or rise in RoSH, one police
+    # call-out (not three), no INVI, ARSO or REG30-only registration, and the end is a year away.
     assert {r: v for r, v in verdicts(report).items() if v == "not_applicable"} == dict.fromkeys(
-        ("ACT-04", "ACT-05", "INT-03", "MAG-02", "MAG-03", "MAG-04", "MAG-05", "OVS-04"), "not_applicable")
+        ("ACT-04", "ACT-05", "ACT-08", "CON-05", "CON-06", "CON-07", "CUR-05", "CUR-06", "CUR-07", "INT-03",
+         "INT-04", "MAG-02", "MAG-03", "MAG-04", "MAG-05", "OVS-04", "OVS-06", "OVS-07", "VIC-01", "VIC-02"),
+        "not_applicable")
 
 
 def test_well_managed_case_enquiries_made_at_court_count_for_supervision_too(reports):
     report = reports["well-managed-high-rosh"]
-    assert [e["event_id"] for e in rule(report, "ENQ-01")["evidence"]] == ["E01"]
-    assert [e["event_id"] for e in rule(report, "ENQ-02")["evidence"]] == ["E02"]
-    enq03 = rule(report, "ENQ-03")
-    assert enq03["verdict"] == "compliant" and [e["event_id"] for e in enq03["evidence"]] == ["E01"]
-    assert enq03["instances"][0]["window"]["from"] == "2023-10-16"  # the 91-day look-back
+    # Each enquiry is cited by its request and its answer.
+    assert [e["event_id"] for e in rule(report, "ENQ-01")["evidence"]] == ["E01", "E03"]
+    assert [e["event_id"] for e in rule(report, "ENQ-02")["evidence"]] == ["E02", "E04"]
+    enq03, enq04 = rule(report, "ENQ-03"), rule(report, "ENQ-04")
+    assert enq03["verdict"] == "compliant" and [e["event_id"] for e in enq03["evidence"]] == ["E01", "E03"]
+    assert enq04["verdict"] == "compliant" and [e["event_id"] for e in enq04["evidence"]] == ["E02", "E04"]
+    # The clock starts at the first attended appointment, Wed 17 Jan: due 15 working days later, Wed 7 Feb,
+    # and the 91-day look-back reaches back to Wed 18 Oct 2023.
+    assert enq03["due"] == enq04["due"] == "2024-02-07"
+    assert enq03["instances"][0]["window"]["from"] == "2023-10-18"
     assert "which this rule accepts" in enq03["sentence"]
+
+
+def test_well_managed_case_home_visit_partner_safety_and_repeat_marac_in_time(reports):
+    report = reports["well-managed-high-rosh"]
+    # First home visit: RoSH high on the day supervision starts (Mon 15 Jan), so within 15 days: Tue 30 Jan.
+    act07 = rule(report, "ACT-07")
+    assert act07["verdict"] == "compliant" and act07["due"] == "2024-01-30"
+    assert [e["event_id"] for e in act07["evidence"]] == ["E15"]
+    # Partner safety work a week after the programme started on Wed 17 Apr (due 10 working days on, Wed 1 May).
+    vic03 = rule(report, "VIC-03")
+    assert vic03["verdict"] == "compliant" and vic03["due"] == "2024-05-01"
+    assert [e["event_id"] for e in vic03["evidence"]] == ["E44"]
+    # The call-out of Wed 5 Jun came within 12 months of the MARAC referral of 19 Jan: referred back by
+    # Wed 19 Jun (10 working days), and it was, on Wed 12 Jun. The same call-out got a home visit the next day.
+    mag07 = rule(report, "MAG-07")
+    assert mag07["verdict"] == "compliant" and mag07["due"] == "2024-06-19"
+    (instance,) = mag07["instances"]
+    assert instance["trigger"]["event_id"] == "E34" and instance["anchor"]["event_id"] == "E13"
+    assert [e["event_id"] for e in instance["evidence"]] == ["E45"]
+    act09 = rule(report, "ACT-09")
+    assert act09["verdict"] == "compliant" and [e["event_id"] for e in act09["evidence"]] == ["E35"]
+    # The OASys of the pre-sentence report (10 Jan) is a current assessment at the first appointment (17 Jan).
+    cur08 = rule(report, "CUR-08")
+    assert cur08["verdict"] == "compliant" and cur08["due"] == "2024-02-07"
+    assert [e["event_id"] for e in cur08["evidence"]] == ["E05"]
 
 
 def test_well_managed_case_keeps_up_contact_while_rosh_is_high(reports):
@@ -201,9 +251,10 @@ def test_well_managed_case_keeps_up_contact_while_rosh_is_high(reports):
 
 def test_well_managed_case_worklist_is_soonest_first(reports):
     report = reports["well-managed-high-rosh"]
+    # MAG-06: 3 calendar months after the risk review of Thu 20 Jun is Fri 20 Sep.
     assert [(a["rule_id"], a["due"]) for a in report["next_actions"]] == [
         ("ACT-02", "2024-07-02"), ("ACT-03", "2024-07-30"), ("INT-02", "2024-09-04"), ("ACT-06", "2024-09-05"),
-        ("OVS-01", "2024-09-05"), ("MAG-06", "2024-09-19"), ("CON-03", "2025-06-16"), ("CON-04", "2025-06-16"),
+        ("OVS-01", "2024-09-05"), ("MAG-06", "2024-09-20"), ("CON-03", "2025-06-16"), ("CON-04", "2025-06-16"),
         ("OVS-05", "2025-06-30")]
     int02 = rule(report, "INT-02")
     assert [(i["trigger"]["event_id"], i["verdict"]) for i in int02["instances"]] == [
@@ -253,6 +304,27 @@ def test_licence_near_end_late_plan_and_late_programme(reports):
     assert rule(report, "INT-01")["verdict"] == "compliant"
 
 
+def test_licence_near_end_registration_review_a_day_late_and_the_pre_release_assessment_counts(reports):
+    report = reports["licence-near-end"]
+    # The ADVP registration is active from the start of the licence (Thu 1 Feb): the first review is due
+    # 3 calendar months later, Wed 1 May; the risk review of Thu 2 May is a day late. The next would fall due
+    # on 2 Aug, after the licence ends on 1 Aug, so nothing more is owed.
+    mag06 = rule(report, "MAG-06")
+    assert mag06["verdict"] == "late" and mag06["due"] == "2024-05-01" and "next_due" not in mag06
+    (instance,) = mag06["instances"]
+    assert (instance["days_late"], instance["evidence"][0]["event_id"]) == (1, "E26")
+    # The OASys completed before release (24 Jan) is current at the first appointment on release day.
+    cur08 = rule(report, "CUR-08")
+    assert cur08["verdict"] == "compliant" and cur08["due"] == "2024-02-22"
+    assert [e["event_id"] for e in cur08["evidence"]] == ["E05"]
+    # Partner safety work is owed 10 working days after the programme started on Thu 20 Jun: Thu 4 Jul.
+    vic03 = rule(report, "VIC-03")
+    assert vic03["verdict"] == "pending" and vic03["due"] == "2024-07-04"
+    assert vic03["instances"][0]["days_left"] == 4 and vic03["instances"][0]["day_unit"] == "working_days"
+    assert {r for r, v in verdicts(report).items() if v == "late"} == {"CON-01", "CUR-02", "INT-02", "MAG-06"}
+    assert {r for r, v in verdicts(report).items() if v == "missed"} == {"CUR-01"}
+
+
 def test_licence_near_end_community_order_rules_do_not_apply(reports):
     report = reports["licence-near-end"]
     act04 = rule(report, "ACT-04")
@@ -272,9 +344,10 @@ def test_licence_near_end_community_order_rules_do_not_apply(reports):
 
 def test_mappa_case_clocks_stop_in_custody(reports):
     report = reports["mappa-recall-custody"]
-    # Missed: no children's social care enquiry early in supervision (ENQ-04); the rest is at worst late.
+    # Missed: no children's social care enquiry early in supervision (ENQ-04), and no Part B risk management
+    # plan after the recall (CON-06, whose clock runs in custody); the rest is at worst late.
     assert report["case_id"] == "X100004" and report["verdict"] == "missed"
-    assert [r for r, v in verdicts(report).items() if v == "missed"] == ["ENQ-04"]
+    assert [r for r, v in verdicts(report).items() if v == "missed"] == ["CON-06", "ENQ-04"]
     assert rule(report, "CUR-02")["instances"][0]["paused_days"] == 28
     # In custody from 11 Apr to 8 May (28 days): the risk review on 14 May is in time for both triggers.
     cur02 = rule(report, "CUR-02")
@@ -284,6 +357,28 @@ def test_mappa_case_clocks_stop_in_custody(reports):
     # 84 days from the referral plus the 28 in custody.
     int02 = rule(report, "INT-02")
     assert int02["verdict"] == "compliant" and int02["due"] == "2024-06-27"
+
+
+def test_mappa_case_what_is_owed_at_recall_does_not_wait_for_release(reports):
+    report = reports["mappa-recall-custody"]
+    # Recalled on Thu 11 Apr and in custody until 9 May. The risk review at recall is owed within 5 working
+    # days, in custody: by Thu 18 Apr. The first review or reassessment is the OASys of Tue 14 May, 17 working
+    # days late (the early May bank holiday is not counted).
+    cur05 = rule(report, "CUR-05")
+    assert cur05["verdict"] == "late" and cur05["due"] == "2024-04-18"
+    (review,) = cur05["instances"]
+    assert (review["days_late"], review["day_unit"], review["evidence"][0]["event_id"]) == (
+        17, "working_days", "E32")
+    assert "paused_days" not in review
+    # The Part B is owed 14 working days after the recall, Wed 1 May, and none is recorded: 40 working days
+    # overdue on 30 Jun (both May bank holidays skipped).
+    con06 = rule(report, "CON-06")
+    assert con06["verdict"] == "missed" and con06["due"] == "2024-05-01" and con06["evidence"] == []
+    (plan,) = con06["instances"]
+    assert (plan["days_overdue"], plan["day_unit"]) == (40, "working_days")
+    assert "paused_days" not in plan
+    # The pre-release OASys (14 Dec) is current at the first appointment on release day (CUR-08).
+    assert [e["event_id"] for e in rule(report, "CUR-08")["evidence"]] == ["E05"]
 
 
 def test_mappa_case_contact_is_not_checked_in_custody_but_phone_calls_do_not_count(reports):

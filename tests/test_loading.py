@@ -28,7 +28,7 @@ def _codes_and_paths(exc):
 
 def test_the_default_rulebook_loads_and_covers_every_template_area_and_stage(rulebook):
     assert {r.template for r in rulebook.rules} == {
-        "deadline", "precedence", "cadence", "recurrence", "before_end", "response"}
+        "deadline", "precedence", "cadence", "recurrence", "before_end", "response", "end_recorded"}
     assert {r.area for r in rulebook.rules} == set(pp.vocabulary.PRACTICE_AREAS)
     assert {r.stage for r in rulebook.rules} == set(pp.vocabulary.STAGES)
     assert all(r.source.split(":")[0] in {p.name for p in RULES.glob("*.yaml")} for r in rulebook.rules)

@@ -297,13 +297,14 @@ def test_a_late_response_past_the_cut_off_is_cited_and_does_not_count(v2):
         "23 working days overdue.")
 
 
-def test_an_unanswered_request_is_said_to_be_unanswered(v2):
+def test_an_unanswered_request_does_not_count_and_the_sentence_says_why(v2):
     data = _timeline({"id": "Q1", "type": "enquiry", "date": "2023-12-01", "agency": "police",
                       "topic": "domestic_abuse", "status": "requested"},
                      {"id": "S1", "type": "sentence", "date": "2024-01-08"})
     (instance,) = _rule(_report(v2, data, date(2024, 2, 1)), "V-ANS")["instances"]
     assert instance["sentence"] == ("The police domestic abuse enquiry should have come before a sentence on Mon 8 "
-                                    "Jan 2024 and has not been answered: 24 days overdue.")
+                                    "Jan 2024, and none is recorded (an enquiry counts once it is answered): 24 days "
+                                    "overdue.")
 
 
 def test_an_event_recorded_long_after_it_happened_is_cited_with_its_recording_date(v2):
@@ -318,8 +319,8 @@ def test_the_rulebook_page_describes_each_construct(v2):
     said = {r.id: r.obligation.describe() for r in v2.rules}
     assert said["V-ROLL-DL"] == ("Each time there is new information: a risk review within 1 week (a due date on a "
                                  "weekend or bank holiday moves to the next working day).")
-    assert said["V-CUS-BR"] == ("Each time there is a recall: a risk review within 10 working days (if the person is "
-                                "in custody, before their release).")
+    assert said["V-CUS-BR"] == ("Each time there is a recall: a risk review within 10 working days (or, if the "
+                                "person is still in custody then, by their last day in custody).")
     assert said["V-SINCE"] == ("Each time there is the first unacceptable failure within 12 months after a warning "
                                "letter: breach action within 10 working days.")
     assert said["V-ABOUT"] == ("Each time there is an arrest: a risk review about the arrest within 5 working days; "

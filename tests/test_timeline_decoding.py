@@ -103,6 +103,8 @@ def _field(schema: dict) -> st.SearchStrategy:
         return DATES if schema["$ref"].endswith("/date") else IDS
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
+    if schema.get("type") == "boolean":
+        return st.booleans()
     return _string(schema)
 
 
@@ -547,7 +549,7 @@ def test_the_example_timelines_are_valid(path):
 # A value each pattern-checked field accepts (enums take their first value).
 SAMPLES = {"code": "ADVP", "tier": "B2", "programme": "kaizen", "rule": "ACT-01", "about": "E0",
            "recorded_date": "2024-01-02", "arranged_date": "2024-01-01", "period_start": "2024-01-01",
-           "period_end": "2024-01-31"}
+           "period_end": "2024-01-31", "involves_children": True}
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)

@@ -21,7 +21,7 @@ PRACTICE_AREAS: Mapping[str, str] = MappingProxyType({
     "curiosity": "Professional curiosity: reacting to new information",
     "activity": "Sufficient activity throughout supervision",
     "interventions": "Interventions: relevant and timely referrals",
-    "multi_agency": "Multi-agency working (MAPPA, MARAC, children's services)",
+    "multi_agency": "Multi-agency working (MAPPA, MARAC, children's services, victims)",
     "contingency": "Contingency planning and preparing for the end",
     "oversight": "Management oversight",
 })
@@ -75,6 +75,15 @@ def _timeline_schema() -> dict[str, Any]:
     return schema
 
 
+def _allowed(spec: object) -> tuple[object, ...] | None:
+    """The values a field may take (None: any value of its pattern)."""
+    if isinstance(spec, dict) and "enum" in spec:
+        return tuple(spec["enum"])
+    if isinstance(spec, dict) and spec.get("type") == "boolean":
+        return (True, False)
+    return None
+
+
 def _vocabulary(schema: dict[str, Any]) -> tuple[Any, ...]:
     defs = schema["$defs"]
     event = defs["event"]
@@ -85,8 +94,7 @@ def _vocabulary(schema: dict[str, Any]) -> tuple[Any, ...]:
     for branch in event["allOf"]:
         name = branch["if"]["properties"]["type"]["const"]
         then = branch["then"]
-        fields = {f: (tuple(s["enum"]) if isinstance(s, dict) and "enum" in s else None)
-                  for f, s in then["properties"].items() if f not in common}
+        fields = {f: _allowed(s) for f, s in then["properties"].items() if f not in common}
         types[name] = MappingProxyType(fields)
         if then.get("required"):
             required[name] = tuple(then["required"])

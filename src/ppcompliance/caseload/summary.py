@@ -21,6 +21,7 @@ from ..errors import Diagnostic
 from ..vocabulary import PRACTICE_AREAS, UNIT_KINDS
 from .ids import CaseIds, repeated
 from .work import CaseResult, Selection
+from ..report.case import produced_by
 from ..report.justified import JustifiedRow
 from ..report.worklist import SECTIONS, Section, WorkItem
 from .worklist import Bounded, Worklist
@@ -114,6 +115,8 @@ class Summary:
     rejected: tuple[Diagnostic, ...]
     selection: Selection
     rules_count: int
+    #: What produced the summary: the engine's version and the rulebook's fingerprint.
+    produced_by: Mapping[str, str]
     overall: Measure
     cases: int
     cases_failing: int
@@ -146,6 +149,7 @@ class Summary:
             "selection": self.selection.as_dict(),
             "rejected": [d.as_dict() for d in self.rejected],
             "rulebook": {"rules": self.rules_count},
+            "produced_by": dict(self.produced_by),
             "overall": {**self.overall.as_dict(), "cases": self.cases, "cases_failing": self.cases_failing},
             "areas": [{"area": a.area, "title": a.title, **a.measure.as_dict()} for a in self.areas],
             "rules": [{"rule_id": r.rule_id, "title": r.title, "area": r.area, "stage": r.stage,
@@ -266,6 +270,7 @@ class Caseload:
             rejected=tuple(self.rejected),
             selection=self.selection,
             rules_count=len(self.rules),
+            produced_by=produced_by(self.rulebook),
             overall=_measure(overall),
             cases=self.evaluated,
             cases_failing=self.failing,

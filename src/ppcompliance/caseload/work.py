@@ -100,7 +100,8 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
         justified = tuple(justified_rows(report, units))
         record = None
         if options.detail == "compact":
-            record = json.dumps(compact_record(report), ensure_ascii=False, separators=(",", ":"))
+            record = json.dumps(compact_record(report, rulebook), ensure_ascii=False,
+                                separators=(",", ":"))
         elif options.detail == "full":
             record = json.dumps(report_to_dict(report, rulebook), ensure_ascii=False, separators=(",", ":"))
     except TimelineError as exc:  # the case cannot be checked against this rulebook (a deviation's rule)

@@ -203,7 +203,7 @@ class CaseReport(msgspec.Struct, frozen=True):
         return any(v.state in FAILING for v in self.verdicts)
 
     def counts(self, rule_ids: Iterable[str] | None = None) -> dict[State, int]:
-        """How many rules have each verdict (all six states, zeros included)."""
+        """How many rules have each verdict (every state, zeros included)."""
         wanted = None if rule_ids is None else set(rule_ids)
         out = dict.fromkeys(STATES, 0)
         for v in self.verdicts:

@@ -98,7 +98,7 @@ def _since(trigger: Trigger, view: CaseView, matched: Matched) -> list[tuple[Day
     counted: dict[int, int] = {}  # occurrences so far after each anchor (by its index)
     for day, event in zip(matched.days, matched.events):
         k = anchors.first_from(day) - 1  # the last anchor strictly before the trigger's day
-        if k < 0 or day > trigger.since_within.after(anchors.days[k]):
+        if k < 0 or day > trigger.since_last_day(anchors.days[k]):
             continue
         counted[k] = counted.get(k, 0) + 1
         n = counted[k]
@@ -185,7 +185,8 @@ def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matcher, wit
         if custody == BEFORE_RELEASE:
             due, provisional = _before_release(view, day, due, periods)
         elif custody == PAUSE and periods:
-            provisional = view.state.in_custody_at_horizon and periods[-1][0] <= due
+            # Only a due date custody can move is provisional: day 0 never moves, so "within 0 days" never does.
+            provisional = view.state.in_custody_at_horizon and periods[-1][0] <= due and within.amount > 0
         start = look_back.before(day) if look_back else day
         found = check(view, Kind.TRIGGER, view.about(expect, event.id) if expect.about_trigger else candidates,
                       start, due, within.working, event, cutoff=cut_off.after(day) if cut_off else None)

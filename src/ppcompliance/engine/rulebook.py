@@ -11,6 +11,7 @@ import itertools
 import operator
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Mapping, Sequence
@@ -202,6 +203,22 @@ class Trigger:
     #: its day (the enforcement clock runs from the warning); ``occurrence`` and ``nth`` then count from it.
     since: Matcher | None = None
     since_within: Duration | None = None
+    #: ``since: {for: ...}``: the period of that length *beginning with* the anchor's day, which ends the day
+    #: before the day ``within`` would end on (statute's "12 months beginning with the date of the warning").
+    since_for: bool = False
+
+    def since_last_day(self, anchor: dates.Day) -> dates.Day:
+        """The last day on which a trigger still counts after an anchor on ``anchor``."""
+        assert self.since_within is not None
+        last = self.since_within.after(anchor)
+        return last - 1 if self.since_for else last
+
+    @property
+    def since_span(self) -> str:
+        """``within 12 months after`` or ``in the 12 months beginning with``, for sentences."""
+        assert self.since_within is not None
+        span = self.since_within.span()
+        return f"in the {span} beginning with" if self.since_for else f"within {span} after"
 
     def describe(self) -> str:
         """The trigger as words, saying which occurrence counts where the label does not."""
@@ -209,8 +226,7 @@ class Trigger:
         if self.since is not None and self.since_within is not None:
             which = f"the {words.ordinal(self.nth)} " if self.nth > 1 else \
                 "the first " if self.occurrence == "first" else ""
-            return f"{which}{words.bare(label) if which else label} within {self.since_within.span()} after " \
-                   f"{self.since.describe()}"
+            return f"{which}{words.bare(label) if which else label} {self.since_span} {self.since.describe()}"
         if self.nth > 1 and not self.matcher.label:
             within = f" within {self.nth_within.span()}" if self.nth_within else ""
             return f"{label} (the {words.ordinal(self.nth)} such event{within})"
@@ -236,6 +252,11 @@ class Condition(ABC):
     @abstractmethod
     def describe(self) -> str:
         """The condition in plain English."""
+
+    def describe_negated(self) -> str | None:
+        """The condition's negation in plain English ("no ADVP registration is active"), where the kind has
+        words for it; None otherwise (``not`` then says "not (...)")."""
+        return None
 
     def unknowns(self, state: "CaseState", day: dates.Day) -> list[str]:
         """What the timeline would need to say for the condition to be known on ``day``: the keywords of the
@@ -442,6 +463,14 @@ class Rulebook:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of what the rules mean (``sha256:`` and 16 hex digits), the same whatever their files'
+        order or formatting: a report names it so it can be matched to the rules signed off."""
+        from .fingerprint import fingerprint
+
+        return fingerprint(self.rules)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id (KeyError if there is none)."""

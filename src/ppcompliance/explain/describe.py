@@ -7,6 +7,7 @@ in force — is described here.
 
 from __future__ import annotations
 
+from .. import words
 from ..dates import human
 from ..engine.rulebook import Always, Condition, Rule
 from ..engine.templates import Template
@@ -16,7 +17,11 @@ from ..vocabulary import ROSH_LEVELS
 def obligation_sentence(rule: Rule) -> str:
     """The obligation as one sentence: "Within 5 working days of sentence, a first appointment in person."."""
     if rule.by_rosh:
-        return " ".join(f"Where RoSH is {level.replace('_', ' ')}: {_describe(ob)}" for level, ob in rule.by_rosh)
+        said: dict[str, list[str]] = {}  # the obligation's words -> the levels that have them, in table order
+        for level, obligation in rule.by_rosh:
+            said.setdefault(_describe(obligation), []).append(level.replace("_", " "))
+        return " ".join(f"Where RoSH is {words.either(levels)}: {text[:1].lower()}{text[1:]}"
+                        for text, levels in said.items())
     return _describe(rule.obligation)
 
 
@@ -44,7 +49,8 @@ def applicability_sentence(rule: Rule) -> str:
     else:
         text = f"Applies when {condition}"
         if rule.applies_within:
-            text += f" on any day from the trigger to {rule.applies_within.span()} after it"
+            text = f"Applies when, on any day from {within_from(rule)} to {rule.applies_within.span()} after " \
+                   f"it, {condition}"
     if rule.in_force_from or rule.in_force_until:
         text += "; " + in_force(rule)
     if rule.when_unknown == "first_assessed":
@@ -52,6 +58,12 @@ def applicability_sentence(rule: Rule) -> str:
     elif rule.when_unknown == "skip":
         text += "; where RoSH or the tier is not yet assessed, nothing is checked"
     return text + "."
+
+
+def within_from(rule: Rule) -> str:
+    """What a rule's ``applies_within`` window starts from: its trigger, by label ("the allocation")."""
+    trigger, _ = rule.obligation.labels()
+    return trigger
 
 
 def in_force(rule: Rule) -> str:

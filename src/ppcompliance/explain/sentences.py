@@ -172,13 +172,19 @@ def _reason(rule: Rule, i: Instance, ctx: ExplainContext) -> str:
         wanted = words.bare(trigger)
         counted = getattr(rule.obligation, "trigger", None)
         if isinstance(counted, Trigger) and counted.since is not None and counted.since_within is not None:
-            wanted += f" within {counted.since_within.span()} after {counted.since.describe()}"
+            wanted += f" {counted.since_span} {counted.since.describe()}"
         return f"Nothing is due under this rule yet: no {wanted} is recorded up to {human(ctx.horizon)}."
     if i.reason == Reason.NOT_IN_FORCE:
         return f"The rule was not in force on {human(day)} ({in_force(rule)})."
     if i.reason == Reason.CONDITION:
-        when = f" on any day from then to {rule.applies_within.span()} later" if rule.applies_within else ""
-        return f"Does not apply on {human(day)}: the rule applies when {condition_words(rule)}{when}."
+        counted = getattr(rule.obligation, "trigger", None)
+        if isinstance(counted, Trigger) and i.trigger is not None:
+            trigger = counted.matcher.describe_event(i.trigger)  # the kind that happened, not every kind accepted
+        what = f"to {trigger} on" if trigger and i.kind == Kind.TRIGGER else "on"
+        if rule.applies_within:
+            return f"Does not apply {what} {human(day)}: the rule applies when, on any day from then to " \
+                   f"{rule.applies_within.span()} later, {condition_words(rule)}."
+        return f"Does not apply {what} {human(day)}: the rule applies when {condition_words(rule)}."
     if i.reason in UNKNOWN_REASONS:
         when = f"on {human(day)}" if i.kind in (Kind.TRIGGER, Kind.END) else \
             f"between {human(day)} and {human(i.window_to)}"

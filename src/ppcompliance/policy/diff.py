@@ -17,6 +17,8 @@ from typing import Any, Iterable, Mapping
 
 import msgspec
 
+from .._version import __version__
+
 from ..caseload.ids import CaseIds, repeated
 from ..caseload.inputs import Item
 from ..caseload.summary import MAX_REJECTED_SHOWN, Measure, rate
@@ -131,6 +133,7 @@ class Comparison:
         self.by = by
         self.selection = selection or Selection()
         self.rules_before, self.rules_after = len(old.rules), len(new.rules)
+        self.fingerprints = (old.fingerprint, new.fingerprint)
         old_ids, new_ids = set(old.by_id), set(new.by_id)
         self.changes: dict[str, RuleChange] = {}
         for rule_id in sorted(old_ids | new_ids):
@@ -195,7 +198,9 @@ class Comparison:
                        "rejected": self.rejected_cases},
             "selection": self.selection.as_dict(),
             "rejected": [d.as_dict() for d in self.rejected],
-            "rulebooks": {"rules_before": self.rules_before, "rules_after": self.rules_after},
+            "rulebooks": {"rules_before": self.rules_before, "rules_after": self.rules_after,
+                          "fingerprint_before": self.fingerprints[0], "fingerprint_after": self.fingerprints[1]},
+            "produced_by": {"engine": __version__, "rulebook": self.fingerprints[1]},
             "by": self.by,
             "changed": [c.as_dict() for c in self.moved()],
             "changed_without_moves": [{"rule_id": c.rule_id, "title": c.title} for c in self.still()],

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Iterator, NamedTuple
 
+from .._version import __version__
 from ..engine.rulebook import Rule, Rulebook
 from ..explain.describe import applicability_sentence, obligation_sentence
+from ..report.case import produced_by
 from ..report.html import environment, policy
 from ..vocabulary import PRACTICE_AREAS, STAGES
 
@@ -44,6 +46,9 @@ def rulebook_markdown(rulebook: Rulebook, title: str = "The rulebook") -> str:
         "",
         f"{len(rulebook.rules)} rules: {official} with an official figure, {illustrative} with an illustrative "
         "figure that a policy team is expected to set. Days are counted as docs/day-counting.md says.",
+        "",
+        f"Rulebook fingerprint `{rulebook.fingerprint}` (written by ppcheck {__version__}): every report made with "
+        "these rules names it.",
         "",
         "| area | " + " | ".join(STAGES) + " |",
         "|---|" + "---|" * len(STAGES),
@@ -93,4 +98,4 @@ def rulebook_html(rulebook: Rulebook, title: str = "The rulebook") -> str:
                 for area, area_title, stages in _sections(rulebook)]
     return environment().get_template("rulebook.html.j2").render(
         title=title, csp=policy(), rules_count=len(rulebook.rules), official=official, illustrative=illustrative,
-        stages=STAGES, grid=grid, sections=sections)
+        stages=STAGES, grid=grid, sections=sections, produced=produced_by(rulebook))

@@ -138,12 +138,18 @@ def _basis(rule: Rule) -> list[Diagnostic]:
 # --- overlapping rules -----------------------------------------------------------------------------------
 
 
-def _numbers(rule: Rule) -> dict[str, object]:
+def _numbers(rule: Rule, levels: tuple[str, ...] = ()) -> dict[str, object]:
+    """The rule's figures by name; a rule with one set of figures compared with one whose figures differ by RoSH
+    level has them repeated for each of those ``levels``, so that like is compared with like."""
     out: dict[str, object] = {}
     for level, obligation in rule.variants:
-        prefix = f"{level}: " if level else ""
-        out |= {prefix + name: value for name, value in obligation.figures().items()}
+        for prefix in [f"{level}: "] if level else [f"{other}: " for other in levels] or [""]:
+            out |= {prefix + name: value for name, value in obligation.figures().items()}
     return out
+
+
+def _levels(rule: Rule) -> tuple[str, ...]:
+    return tuple(level for level, _ in rule.variants if level)
 
 
 def _overlaps(rulebook: Rulebook) -> list[tuple[str, Diagnostic]]:
@@ -153,12 +159,12 @@ def _overlaps(rulebook: Rulebook) -> list[tuple[str, Diagnostic]]:
         groups.setdefault(rule.obligation.signature(), []).append(rule)
     for rules in groups.values():
         for a, b in itertools.combinations(rules, 2):
-            na, nb = _numbers(a), _numbers(b)
+            na, nb = _numbers(a, _levels(b)), _numbers(b, _levels(a))
             if na == nb or not satisfiable(a.condition, b.condition):
                 continue
             if not _in_force_overlap(a, b):
                 continue
-            differ = ", ".join(f"{k} {na.get(k)} vs {nb.get(k)}" for k in sorted(set(na) | set(nb))
+            differ = ", ".join(f"{k} {na.get(k, 'none')} vs {nb.get(k, 'none')}" for k in sorted(set(na) | set(nb))
                                if na.get(k) != nb.get(k))
             out.append((b.id, _at(b, "lint-overlap",
                            f"demands the same as {a.id} ({a.source}) for cases both apply to, with different "

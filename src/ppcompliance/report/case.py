@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Mapping
+
+from .._version import __version__
 
 from .. import words
 from ..dates import human
@@ -152,6 +154,11 @@ def _case(case: Case) -> dict[str, Any]:
     return out
 
 
+def produced_by(rulebook: Rulebook) -> dict[str, str]:
+    """What produced an output: the engine's version and the rulebook's fingerprint (docs/service.md)."""
+    return {"engine": __version__, "rulebook": rulebook.fingerprint}
+
+
 def report_to_dict(report: CaseReport, rulebook: Rulebook, explanation: Explanation | None = None) -> dict[str, Any]:
     """The report as JSON-ready data, in the shape of schemas/verdicts.schema.json (every instance, with its
     sentences)."""
@@ -180,6 +187,7 @@ def report_to_dict(report: CaseReport, rulebook: Rulebook, explanation: Explanat
             {"rule_id": w.rule_id, "due": w.due.isoformat(), "action": w.action, "remedy": list(w.remedy)}
             for w in to_do(rulebook, report, Section.PAST)
         ],
+        "produced_by": produced_by(rulebook),
     }
 
 
@@ -227,7 +235,7 @@ def _compact_instance(i: Instance) -> dict[str, Any]:
     return out
 
 
-def compact_record(report: CaseReport) -> dict[str, Any]:
+def compact_record(report: CaseReport, rulebook: Rulebook) -> dict[str, Any]:
     """The record an analyst loads: per rule its verdict, how many instances had each verdict (left out when
     the rule had one instance: its verdict says it), the next due date, the failing instances and the justified
     ones (with the deviation that excuses each) — no compliant windows, no sentences (``--detail compact``)."""
@@ -245,7 +253,7 @@ def compact_record(report: CaseReport) -> dict[str, Any]:
         if justified:
             entry["justified"] = justified
         rules[v.rule_id] = entry
-    return {
+    record = {
         "format": COMPACT_FORMAT,
         "case_id": report.case_id,
         "as_of": report.as_of.isoformat(),
@@ -253,7 +261,9 @@ def compact_record(report: CaseReport) -> dict[str, Any]:
         "verdict": report.state.value,
         "counts": _counts(report.counts()),
         "rules": rules,
+        "produced_by": produced_by(rulebook),
     }
+    return record
 
 
 # --- terminal ---------------------------------------------------------------------------------------------

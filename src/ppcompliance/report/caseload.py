@@ -87,7 +87,13 @@ def summary_text(s: Any, sections: Sequence[Any] | None = None) -> str:
     if s.rejected:
         out += ["", f"Rejected inputs ({words.plural(s.inputs.rejected, 'case')}):"]
         out += [f"  {where(d)}: {d.code}: {d.message}" for d in s.rejected]
+    out += ["", produced_line(s.produced_by)]
     return "\n".join(out) + "\n"
+
+
+def produced_line(produced: Any) -> str:
+    """``Produced by ppcheck 0.2.0 with the rulebook sha256:...``."""
+    return f"Produced by ppcheck {produced['engine']} with the rulebook {produced['rulebook']}."
 
 
 def where(d: Any) -> str:
@@ -231,6 +237,7 @@ def summary_markdown(s: Any) -> str:
         out.append("None.")
     if s.rejected:
         out += ["", "## Rejected inputs", ""] + [f"- `{where(d)}` {d.code}: {d.message}" for d in s.rejected]
+    out += ["", produced_line(s.produced_by)]
     return "\n".join(out) + "\n"
 
 
@@ -252,5 +259,6 @@ def worklist_json(s: Any, sections: Sequence[Any]) -> str:
     w = s.worklist
     doc = {"format": "ppcompliance.worklist/2", "as_of": s.as_of.isoformat(), "within_days": s.within_days,
            "selection": s.selection.as_dict(), "include_closed": w.include_closed, "closed_left_out": w.closed,
-           "sections": {x.value: {"total": w.totals[x], "rows": [r.as_dict() for r in s.rows(x)]} for x in sections}}
+           "sections": {x.value: {"total": w.totals[x], "rows": [r.as_dict() for r in s.rows(x)]} for x in sections},
+           "produced_by": dict(s.produced_by)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import words
+from .._version import __version__
 from ..dates import human
 from ..engine.facts import State
 from ..errors import Diagnostic
@@ -104,6 +105,9 @@ class Summary(Protocol):
     @property
     def justified(self) -> Any: ...
 
+    @property
+    def produced_by(self) -> Mapping[str, str]: ...
+
     def rows(self, section: Section) -> list[WorkItem]: ...
 
     def justified_rows(self) -> list[JustifiedRow]: ...
@@ -132,6 +136,9 @@ class Comparison(Protocol):
 
     @property
     def rules_after(self) -> int: ...
+
+    @property
+    def fingerprints(self) -> tuple[str, str]: ...
 
     @property
     def by(self) -> str | None: ...
@@ -208,7 +215,7 @@ def environment() -> Environment:
     env.filters.update(n=number, pct=pct, count=count, human=human, clip=clip, unit=words.unit,
                        verdict=lambda v: VERDICT_WORDS.get(v, v), points=points)
     env.globals.update(LOW=LOW, DASH=DASH, ILLUSTRATIVE=ILLUSTRATIVE, STAGES=STAGES, COUNTED=COUNTED,
-                       Section=Section, State=State, capital=words.capital)
+                       Section=Section, State=State, capital=words.capital, produced=None)
     return env
 
 
@@ -293,6 +300,7 @@ def caseload_html(summary: Summary, *, low_below: float = 50.0, min_cases: int =
                 for section in (Section.OVERDUE, Section.DUE)],
         past=summary.worklist.totals[Section.PAST],
         justified_title=JUSTIFIED_TITLE, justified=summary.justified_rows(), justified_total=summary.justified.total,
+        produced=summary.produced_by,
     )
 
 
@@ -341,6 +349,7 @@ def diff_html(comparison: Comparison) -> str:
         moves={x.rule_id: _moves(x) for x in moved}, unit_rates={x.rule_id: _unit_rates(x) for x in moved},
         unit_names=unit_names(c.by), ids_shown=IDS_SHOWN,
         counted=[s.value for s in COUNTED],
+        produced={"engine": __version__, "rulebook": c.fingerprints[1]},
     )
 
 

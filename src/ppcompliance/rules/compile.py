@@ -98,14 +98,17 @@ class Compiler:
     def trigger(self, data: Mapping[str, Any], path: Path, default_occurrence: str) -> Trigger:
         within = self.duration(data["nth_within"], path + ("nth_within",)) if "nth_within" in data else None
         since = since_within = None
+        since_for = False
         if "since" in data:
             since = self.matcher(data["since"], path + ("since",))
-            since_within = self.duration(data["since"]["within"], path + ("since", "within"))
+            since_for = "for" in data["since"]
+            key = "for" if since_for else "within"
+            since_within = self.duration(data["since"][key], path + ("since", key))
             if within is not None:
                 self.problem(path + ("nth_within",), "rule-option",
                              "with since, occurrences are counted from the anchor event: nth_within has no meaning")
         return Trigger(self.matcher(data, path), data.get("occurrence", default_occurrence), data.get("nth", 1),
-                       within, since, since_within)
+                       within, since, since_within, since_for)
 
     def condition(self, data: Mapping[str, Any], path: Path) -> Condition:
         ((key, value),) = data.items()

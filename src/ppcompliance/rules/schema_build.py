@@ -191,15 +191,23 @@ def build_rules_schema() -> dict[str, Any]:
                                "description": "With nth: the earlier occurrences must fall within this time before it "
                                               "(e.g. 12 months)."},
                 "since": {
-                    "type": "object", "additionalProperties": False, "required": ["event", "within"],
+                    "type": "object", "additionalProperties": False, "required": ["event"],
+                    "oneOf": [{"required": ["within"]}, {"required": ["for"]}],
                     "description": "Anchor the trigger on an earlier event: it counts only within this time after the "
                                    "most recent such event before its day, and occurrence / nth count from that "
                                    "event (the enforcement clock runs from the warning).",
-                    "examples": [{"event": "warning_letter", "within": {"months": 12}}],
+                    "examples": [{"event": "warning_letter", "for": {"months": 12}}],
                     "properties": {"event": {"$ref": "#/$defs/matcher/properties/event"},
                                    "where": {"$ref": "#/$defs/matcher/properties/where"},
                                    "label": {"$ref": "#/$defs/matcher/properties/label"},
-                                   "within": {"$ref": "#/$defs/fixed_calendar_duration"}}},
+                                   "within": {"$ref": "#/$defs/fixed_calendar_duration",
+                                              "description": "Up to and including this long after the anchor's "
+                                                             "day (day 0): within 12 months of 10 Jan includes "
+                                                             "10 Jan next year."},
+                                   "for": {"$ref": "#/$defs/fixed_calendar_duration",
+                                           "description": "The period of this length beginning with the anchor's "
+                                                          "day, as statute words it: 12 months beginning with 10 "
+                                                          "Jan end on 9 Jan next year."}}},
             },
             "dependentRequired": {"nth_within": ["nth"]},
         },

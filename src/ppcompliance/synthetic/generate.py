@@ -1,12 +1,14 @@
 """Synthetic caseloads: made-up case timelines for demos, tests and benchmarks, so none needs real data.
 
 Each case is drawn in two passes. The *world* pass decides what happens to the person, whatever the quality of
-practice: the supervision type and dates, the RoSH level and its changes, registrations, MAPPA category and
-level, new information, custody (remand, recall) and an early end. The *practice* pass decides what the
+practice: the supervision type and dates, the RoSH level and its changes, registrations (a victim in the Victim
+Contact Scheme among them), MAPPA category and level, new information (and whether it involves children),
+custody (remand, recall), a transfer to another team and an early end. The *practice* pass decides what the
 practitioner and manager do about it, against the expectations of the rulebook given (the bundled one by
 default): ``quality`` is the probability that each expected action happens, and happens in time (for a routine,
-such as contact in person or three-monthly oversight, that the routine is kept). Both passes draw from the one
-``random.Random`` given, so a case's world is the same at every quality and only the practice differs.
+such as contact in person or three-monthly oversight, that the routine is kept); recording the end of a
+supervision that ran its course is practice too. Both passes draw from the one ``random.Random`` given, so a
+case's world is the same at every quality and only the practice differs.
 
 The practice pass takes every figure that decides *when* an expected action is due from the rulebook, through
 :class:`~ppcompliance.synthetic.figures.Figures` (which also names the rule each practice routine serves), and
@@ -154,15 +156,15 @@ class _World:
         self.units: tuple[str, str, str] = ("", "", "")
         self.start = self.expected_end = self.end = FIRST_DAY
         self.ended_early = False
-        self.terminated = False
         self.rosh: list[tuple[date, str]] = []  # the true level from each date
         self.registrations: list[tuple[str, date, date | None]] = []  # code, added, removed
         self.mappa: tuple[int, int] | None = None  # category, level
         self.mappa_step_down: date | None = None
-        self.news: list[tuple[date, str]] = []
+        self.news: list[tuple[date, str, bool]] = []  # day, kind, whether it involves children
         self.custody: list[tuple[date, date, str]] = []  # start, release, reason
         self.recalls: list[date] = []
         self.reallocations: list[date] = []
+        self.transfers: list[date] = []  # to another team or probation delivery unit
         self.fail_rate = 0.0
 
     def rosh_on(self, day: date) -> str:
@@ -201,7 +203,6 @@ def _world(rng: random.Random, index: int, start_from: date, end_by: date, long:
         w.end = _weekday(start + timedelta(days=_between(rng, length // 2, length * 4 // 5)))
         w.ended_early = w.end < w.expected_end
     w.end = min(w.end, w.expected_end)
-    w.terminated = w.ended_early or _chance(rng, 0.75)
 
     def during(lo: int, hi_before_end: int) -> date | None:
         """A day from ``lo`` days after the start to ``hi_before_end`` days before the end, if there is room."""
@@ -254,9 +255,9 @@ def _world(rng: random.Random, index: int, start_from: date, end_by: date, long:
                 news.append((changed, _pick(rng, (("arrest", 0.4), ("police_call_out", 0.3),
                                                   ("safeguarding_concern", 0.15), ("change_of_relationship", 0.15)))))
 
-    # New information: about two a year in domestic abuse cases, fewer in others.
+    # New information: two or three a year in domestic abuse cases, fewer in others.
     da = bool(w.registered("ADVP") or w.registered("REG30"))
-    mean_gap = 365 / (2.0 if da else 0.8)
+    mean_gap = 365 / (2.4 if da else 0.8)
     day = start + timedelta(days=_between(rng, 1, int(2 * mean_gap)))
     while day <= w.end:
         news.append((_weekday(day), _pick(rng, _NEWS_DA if da else _NEWS)))
@@ -286,8 +287,32 @@ def _world(rng: random.Random, index: int, start_from: date, end_by: date, long:
         moved = during(30, 30)
         if moved is not None:
             w.reallocations.append(_weekday(moved))
-    w.news = sorted((d, k) for d, k in news if start <= d <= w.end)
     w.fail_rate = _pick(rng, ((0.01, 0.5), (0.04, 0.35), (0.10, 0.15)))
+    # A transfer to another team or PDU (a move of home, say): ~8% of cases.
+    if _chance(rng, 0.08):
+        moved = during(30, 45)
+        if moved is not None:
+            w.transfers.append(_weekday(moved))
+    # The victim contact registration (INVI): a victim in the Victim Contact Scheme. Most licences follow a
+    # custodial term long enough for the scheme; a few orders (a suspended sentence of 12 months, say) too.
+    if _chance(rng, 0.25 if w.kind == "licence" else 0.05 if w.kind in _ORDERS else 0.0):
+        added = (_weekday_back(start - timedelta(days=_between(rng, 30, 110)), start - timedelta(days=_LEAD))
+                 if w.kind == "licence" else _weekday(start + timedelta(days=_between(rng, 0, 25))))
+        w.registrations.append(("INVI", added, None))
+    # Whether each piece of news involves children: a safeguarding concern always; in a child protection or
+    # child concerns case, most changes and incidents at home; elsewhere, now and then a new relationship.
+    with_children = []
+    for d, k in sorted(news):
+        if not start <= d <= w.end:
+            continue
+        if k == "safeguarding_concern":
+            children = True
+        elif w.active(_CHILDREN, d):
+            children = k != "other" and _chance(rng, 0.6)
+        else:
+            children = k in ("change_of_relationship", "change_of_address") and _chance(rng, 0.15)
+        with_children.append((d, k, children))
+    w.news = with_children
     return w
 
 
@@ -301,11 +326,30 @@ _Built = tuple[date, int, str, dict[str, object]]
 # week (very high) contact is weekly rather than twice a week; elsewhere it varies from half the limit (a little
 # less at low risk) to six sevenths of it. Before the first assessment, the very high habit.
 _PACE = {"very_high": (10, 12), "high": (7, 12), "medium": (7, 12), "low": (6, 12)}
+# Oversight and reviews that no rule asks for, kept as a habit: the first within 120 days, then every 150.
+_HABIT = (Duration(120), Duration(150))
 
 
 def _back(day: date, span: Duration | None) -> date | None:
     """The first day of a look-back of ``span`` before ``day``, counted as the rule counts; None for none."""
-    return None if span is None else subtract_days(day, span.days, working=span.working)
+    return None if span is None else date.fromordinal(span.before(day.toordinal()))
+
+
+def _after(day: date, span: Duration) -> date:
+    """The day ``span`` after ``day`` (day 0), counted as the rule counts: its due date for a trigger on ``day``
+    (a month is a calendar month, not a number of days)."""
+    return date.fromordinal(span.after(day.toordinal()))
+
+
+def _calendar(day: date, span: Duration) -> int:
+    """How many calendar days ``span`` runs from ``day`` to its due date."""
+    return (_after(day, span) - day).days
+
+
+def _reach(day: date, span: Duration | None) -> date:
+    """The last day on which a rule's condition may come to hold and still bring in a trigger on ``day``
+    (``applies_within``; the day itself without one)."""
+    return day if span is None else _after(day, span)
 
 
 @lru_cache(maxsize=8)
@@ -370,13 +414,15 @@ class _Practice:
                 hi = days_between(trigger, latest, working=True)
             return add_days(trigger, _between(self.rng, lo, max(lo, hi)), working=True)
         # Two days short, so that a weekend moved on to the Monday is still in time (and before the end).
-        hi = min(allowed.days - spare, (latest - trigger).days) - 2
+        hi = min(_calendar(trigger, allowed) - spare, (latest - trigger).days) - 2
         return _weekday(trigger + timedelta(days=_between(self.rng, lo, max(lo, hi))))
 
     def late(self, trigger: date, allowed: Duration) -> date:
         """A weekday from 3 to N + 13 days (working days, if the rule counts them) after ``allowed`` has run out."""
-        n = _between(self.rng, allowed.days + 3, 2 * allowed.days + 13)
-        return add_days(trigger, n, working=True) if allowed.working else _weekday(trigger + timedelta(days=n))
+        if allowed.working:
+            return add_days(trigger, _between(self.rng, allowed.days + 3, 2 * allowed.days + 13), working=True)
+        n = _calendar(trigger, allowed)
+        return _weekday(trigger + timedelta(days=_between(self.rng, n + 3, 2 * n + 13)))
 
     def respond(self, trigger: date, allowed: Duration, lo: int = 1, by: date | None = None) -> date | None:
         """When an action expected within ``allowed`` of a trigger (and by ``by``, if given) is done: in time
@@ -407,6 +453,11 @@ class _Practice:
         return any(code in codes and added <= day and (removed is None or day < removed)
                    for code, added, removed in self.registrations)
 
+    def active_until(self, codes: Sequence[str], day: date, until: date) -> bool:
+        """Whether one of these registrations is active on some day from ``day`` to ``until``."""
+        return any(code in codes and added <= until and (removed is None or day < removed)
+                   for code, added, removed in self.registrations)
+
     def mappa_on(self, day: date) -> int | None:
         level = None
         for since, value in self.mappa_levels:
@@ -421,30 +472,36 @@ class _Practice:
         return (self.high_on(day) or self.mappa_on(day) is not None
                 or self.active(_DOMESTIC_ABUSE + _CHILDREN, day))
 
+    def public_protection_until(self, day: date, until: date) -> bool:
+        """Whether it is a public-protection case on any day from ``day`` to ``until``."""
+        return any(self.public_protection(d) for d in [day, *[c for c in self._change_points() if day < c <= until]])
+
     def review_near(self, day: date, allowed: Duration) -> bool:
         """Whether a review is recorded from ``day`` to ``allowed`` after it."""
         i = bisect.bisect_left(self.reviews, day)
-        return i < len(self.reviews) and self.reviews[i] <= add_days(day, allowed.days, working=allowed.working)
+        return i < len(self.reviews) and self.reviews[i] <= _after(day, allowed)
 
     def note_review(self, day: date, kind: str = "risk_review") -> None:
         self.add(day, kind)
         bisect.insort(self.reviews, day)
 
-    def recurring(self, periods: list[tuple[date, date]], first: Callable[[date], int], every: Callable[[date], int],
-                  existing: list[date], make: Callable[[date], object]) -> None:
-        """Keep a routine over each period [a, b]: the first within ``first(a)`` days, then at least every
-        ``every(day)`` days; existing events count. A kept routine is in time; one not kept lapses now and then.
+    def recurring(self, periods: list[tuple[date, date]], first: Callable[[date], Duration],
+                  every: Callable[[date], Duration], existing: list[date], make: Callable[[date], object]) -> None:
+        """Keep a routine over each period [a, b]: the first within ``first(a)``, then at least every
+        ``every(day)`` (calendar days or months, counted as the rule counts); existing events count. A kept
+        routine is in time; one not kept lapses now and then.
         """
         rng = self.rng
         kept = self.kept()
         for a, b in periods:
-            anchor, limit, opening = a, first(a), True
+            anchor, span, opening = a, first(a), True
             while True:
-                due = anchor + timedelta(days=limit)
+                due = _after(anchor, span)
+                limit = (due - anchor).days
                 i = bisect.bisect_left(existing, anchor if opening else anchor + _ONE_DAY)
                 j = bisect.bisect_right(existing, min(due, b))
                 if j > i:
-                    anchor, limit, opening = existing[j - 1], every(existing[j - 1]), False
+                    anchor, span, opening = existing[j - 1], every(existing[j - 1]), False
                     continue
                 if due > b:  # nothing more falls due in this period
                     break
@@ -458,7 +515,7 @@ class _Practice:
                     break
                 make(day)
                 bisect.insort(existing, day)
-                anchor, limit, opening = day, every(day), False
+                anchor, span, opening = day, every(day), False
 
     def periods(self, holds: Callable[[date], bool], lo: date, hi: date,
                 split_on: Sequence[date] = ()) -> list[tuple[date, date]]:
@@ -490,10 +547,12 @@ class _Practice:
         self.court_and_release()
         self.world_events()
         self.registrations_recorded()
+        self.transfers()
         self.mappa()
         self.risk_assessments()
         self.enquiries()
         self.contacts()
+        self.first_assessment()
         self.enforcement()
         self.plans()
         self.referrals()
@@ -501,6 +560,7 @@ class _Practice:
         self.mappa_meetings()
         self.management_oversight()
         self.registration_reviews()
+        self.victims()
         self.end_of_supervision()
         self.rosh_records()
         return self.events
@@ -525,8 +585,8 @@ class _Practice:
 
     def world_events(self) -> None:
         w = self.w
-        for day, kind in w.news:
-            self.add(day, "new_information", {"kind": kind})
+        for day, kind, children in w.news:
+            self.add(day, "new_information", {"kind": kind, "involves_children": True} if children else {"kind": kind})
         for day in w.recalls:
             self.add(day, "recall")
         for start, release, reason in w.custody:
@@ -538,6 +598,16 @@ class _Practice:
             self.add(added, "registration_added", {"code": code}, code)
             if removed is not None:
                 self.add(removed, "registration_removed", {"code": code}, code)
+
+    def transfers(self) -> None:
+        """OVS-07: the receiving team allocates a case transferred to it (its oversight, OVS-06, is with the
+        manager's other oversight)."""
+        for day in self.w.transfers:
+            self.add(day, "transfer")
+            allocated = self.respond(day, self.figures.within("OVS-07"))
+            if allocated is not None:
+                self.add(allocated, "allocation")
+                self.allocations.append(allocated)
 
     def mappa(self) -> None:
         """MAG-02 the category and level of a registered sex offender (before release, within the look-back, on
@@ -602,11 +672,21 @@ class _Practice:
                     dates.append((_weekday(day), "risk_assessment"))
                 day += timedelta(days=_between(rng, 150, 200))
         allowed = self.figures.within("CUR-02")
-        for day, _ in w.news:
+        for day, _, _ in w.news:
             done = self.respond(day, allowed)
             if done is not None:
                 changed = any(day - timedelta(days=1) <= c <= day for c in changes)
                 dates.append((done, "risk_assessment" if changed or _chance(rng, 0.25) else "risk_review"))
+        # A recall (CUR-05) and a remand (CUR-06) are reviewed while the person is in custody, unless a review
+        # for the news that came with them already falls in time.
+        for start, _, reason in w.custody:
+            rule = "CUR-05" if reason == "recall" else "CUR-06"
+            allowed = self.figures.within(rule)
+            due = _after(start, allowed)
+            if not any(start <= d <= due for d, _ in dates):
+                done = self.respond(start, allowed)
+                if done is not None:
+                    dates.append((done, "risk_review"))
         for day, kind in sorted(dates):
             if kind == "risk_assessment":
                 level = w.rosh_on(day)
@@ -617,13 +697,13 @@ class _Practice:
                 self.note_review(day)
         self.assessments.sort()
 
-    def enquiry(self, agency: str, topic: str, day: date) -> None:
-        """An enquiry, its answer (CUR-01 police, CUR-03 children's social care) and the review that considers
-        the answer (CUR-04)."""
+    def enquiry(self, agency: str, topic: str, day: date, by: date | None = None) -> None:
+        """An enquiry, its answer (CUR-01 police, CUR-03 children's social care; by ``by`` too, if given, when
+        it is answered in time) and the review that considers the answer (CUR-04)."""
         f = self.figures
         code = "SFGC" if agency == "childrens_services" else None
         self.add(day, "enquiry", {"agency": agency, "topic": topic, "status": "requested"}, code)
-        answered = self.respond(day, f.within("CUR-01" if agency == "police" else "CUR-03"))
+        answered = self.respond(day, f.within("CUR-01" if agency == "police" else "CUR-03"), by=by)
         if answered is None:
             return
         self.add(answered, "enquiry", {"agency": agency, "topic": topic, "status": "response_received"})
@@ -634,56 +714,74 @@ class _Practice:
                 self.note_review(reviewed)
 
     def enquiries(self) -> None:
-        """ENQ-01 and ENQ-02 before sentence, or ENQ-03 and ENQ-04 early in supervision (before release, within
-        their look-back, on licence); ENQ-05 a police enquiry after each incident in a domestic abuse case."""
+        """ENQ-01 and ENQ-02 answered before sentence, or ENQ-03 and ENQ-04 answered early in supervision (before
+        release, within their look-back, on licence); ENQ-05 a police enquiry after each incident in a domestic
+        abuse case; CUR-07 a children's social care enquiry after news that involves children."""
         w, rng, s, f = self.w, self.rng, self.w.start, self.figures
         for agency, topic, at_court, early in (("police", "domestic_abuse", "ENQ-01", "ENQ-03"),
                                                ("childrens_services", "child_safeguarding", "ENQ-02", "ENQ-04")):
-            # Done before the start, an enquiry also answers the early one if it falls in that one's look-back.
+            # The early one counts from the first attended appointment, on or after the start: answered within
+            # its limit of the start, it is in time; answered before the start, within its look-back of the start.
             looks_back = _back(s, f.look_back(early)) or s
-            days: list[date | None]
+            early_by = _after(s, f.within(early))
+            # Asked in the first third of the time, so that the answer can come in time.
+            asked_early = Duration(max(1, f.within(early).days // 3), working=f.within(early).working)
+            days: list[tuple[date | None, date | None]]
             if w.kind in _ORDERS:
                 if self.kept():
-                    before = self.ahead(s, 3, 25, _back(s, f.look_back(at_court)))
-                    days = [before]
+                    before = self.ahead(s, 5, 30, _back(s, f.look_back(at_court)))
+                    days = [(before, s)]  # answered by the day of sentence
                     if before is None or before < looks_back:  # it does not answer the early one as well
-                        days.append(self.in_time(s, f.within(early)))
+                        days.append((self.in_time(s, asked_early, lo=0), early_by))
                 else:  # a second chance early in supervision
-                    days = [self.respond(s, f.within(early))]
+                    days = [(self.respond(s, f.within(early)), None)]
             elif self.kept():  # before release
-                days = [self.ahead(s, 10, 85, looks_back) or self.in_time(s, f.within(early))]
+                before = self.ahead(s, 10, 85, looks_back)
+                days = [(before, None) if before is not None else (self.in_time(s, asked_early, lo=0), early_by)]
             else:
                 day = self.respond(s, f.within(early)) if _chance(rng, 0.5) else None
-                days = [day or (self.late(s, f.within(early)) if _chance(rng, 0.5) else None)]
-            for day in days:
+                days = [(day or (self.late(s, f.within(early)) if _chance(rng, 0.5) else None), None)]
+            for day, by in days:
                 if day is not None:
-                    self.enquiry(agency, topic, day)
-        # In a domestic abuse case each incident prompts a fresh police enquiry (ENQ-05); a safeguarding concern
-        # prompts one to children's social care, which no rule times: practice answers it as promptly.
-        allowed = f.within("ENQ-05")
-        for day, kind in w.news:
+                    self.enquiry(agency, topic, day, by)
+        # In a domestic abuse case each incident prompts a fresh police enquiry (ENQ-05); news that involves
+        # children prompts one to children's social care (CUR-07).
+        allowed, about_children = f.within("ENQ-05"), f.within("CUR-07")
+        for day, kind, children in w.news:
             if kind in _DA_INCIDENT and self.active(_DOMESTIC_ABUSE, day):
                 asked = self.respond(day, allowed)
                 if asked is not None:
                     self.enquiry("police", "domestic_abuse", asked)
-            elif kind == "safeguarding_concern" and (self.active(_CHILDREN, day) or _chance(rng, 0.5)):
-                asked = self.respond(day, allowed)
+            if children:
+                asked = self.respond(day, about_children)
                 if asked is not None:
                     self.enquiry("childrens_services", "child_safeguarding", asked)
 
     def contacts(self) -> None:
         """Appointments: ACT-01 the first in person after sentence; ACT-02 in person as often as the recorded
-        RoSH requires, with phone and video between, and at least as often as ACT-03 asks for any contact; ACT-06
-        home visits in domestic abuse and child cases; nothing while in custody, and less routine contact once
-        the Probation Reset applies."""
+        RoSH requires, with phone and video between, and at least as often as ACT-03 asks for any contact; home
+        visits: ACT-07 and ACT-08 the first, ACT-06 regularly in domestic abuse and child cases, ACT-09 after a
+        domestic abuse incident; nothing while in custody, and less routine contact once the Probation Reset
+        applies."""
         w, rng, s, f = self.w, self.rng, self.w.start, self.figures
         kept, home_kept = self.kept(), self.kept()
         pace = _contact_pace(f)
         home_first, home_every = f.first_within("ACT-06"), f.every("ACT-06")
-        stops_at = f.contact_stops_at()
+        stops_at, reset_from = f.contact_stops_at(), f.reset_from()
         # A little after the point the rule stops asking, so that the last window it checks is kept in full.
         reset = 2.0 if stops_at is None else (stops_at + 3) / 100
         length = max(1, (w.expected_end - s).days)  # the Reset's point is a share of the expected period
+
+        def resting(day: date) -> bool:
+            """Whether the Probation Reset stops routine contact on the day: from its date, in a case it does not
+            exempt (MAPPA, very high RoSH, child protection), past the two-thirds point or on post-sentence
+            supervision."""
+            if stops_at is None or (reset_from is not None and day < reset_from):
+                return False
+            if self.mappa_on(day) is not None or self.rosh_on(day) == "very_high" or self.active(("RCPR",), day):
+                return False
+            return w.kind == "post_sentence_supervision" or (day - s).days / length >= reset
+
         segments, day = [], s
         for a, b, _ in w.custody:
             if a > day:
@@ -692,6 +790,28 @@ class _Practice:
         if day <= w.end:
             segments.append((day, w.end))
         home_codes = _DOMESTIC_ABUSE + _CHILDREN
+        changes = sorted(dict.fromkeys(self._change_points() + ([reset_from] if reset_from is not None else [])))
+        # Home visits owed: the first (ACT-07 by the level at the start, or the first assessed; ACT-08 for a
+        # registered sex offender) and one after each domestic abuse incident (ACT-09), each kept or not.
+        visits: list[date] = []
+        level = self.rosh_on(s) or (self.assessments[0][1] if self.assessments else None)
+        first_visit = _calendar(s, f.within("ACT-07", level))
+        reach = _reach(s, f.applies_within("ACT-08"))
+        if any(code == "ARSO" and added <= reach for code, added, _ in self.registrations):
+            first_visit = min(first_visit, _calendar(s, f.within("ACT-08")))
+        if self.kept():
+            visits.append(_weekday(s + timedelta(days=_between(rng, 1, max(1, first_visit // 2)))))
+        elif _chance(rng, 0.5):
+            visits.append(_weekday(s + timedelta(days=first_visit + _between(rng, 3, 30))))
+        after_incident = f.within("ACT-09")
+        for day, kind, _ in w.news:
+            if kind in ("police_call_out", "arrest", "charge") and self.active(_DOMESTIC_ABUSE, day):
+                if self.kept():
+                    visits.append(add_days(day, _between(rng, 1, max(1, after_incident.days // 3)),
+                                           working=after_incident.working))
+                elif _chance(rng, 0.5):
+                    visits.append(self.late(day, after_incident))
+        visits.sort()
         appointments: list[date] = []
         for n, (a, b) in enumerate(segments):
             if n == 0 and w.kind in _ORDERS:
@@ -712,7 +832,7 @@ class _Practice:
                     home_next = day + timedelta(days=self._home_gap(home_first, home_kept))
                 elif home_next is not None and not self.active(home_codes, day):
                     home_next = None
-                if home_next is not None and day >= home_next:
+                if (home_next is not None and day >= home_next) or (visits and day >= visits[0]):
                     mode = "home_visit"
                 elif day == first:
                     mode = "office"
@@ -726,15 +846,16 @@ class _Practice:
                 self.add(day, "appointment", {"mode": mode, "outcome": outcome}, code)
                 if outcome == "attended":
                     last_attended = day
-                    if mode == "home_visit" and home_next is not None:
-                        home_next = day + timedelta(days=self._home_gap(home_every, home_kept))
+                    if mode == "home_visit":
+                        del visits[:bisect.bisect_right(visits, day)]  # it answers every visit owed by now
+                        if home_next is not None:
+                            home_next = day + timedelta(days=self._home_gap(home_every, home_kept))
                 # The next contact in person, by the RoSH level recorded now.
                 level = self.rosh_on(day)
-                elapsed = (day - s).days / length
-                exempt = (self.mappa_on(day) is not None or level == "very_high"
-                          or self.active(("RCPR",), day))
+                rests = resting(day)
                 fewest, most, limit, rebook = pace[level]
-                if elapsed >= reset and not exempt:  # the Probation Reset: no routine contact in the last third
+                owed = bool(visits) and visits[0] <= day  # a home visit owed now (ACT-07 to ACT-09)
+                if rests and not (owed and outcome != "attended"):  # the Probation Reset: no routine contact
                     gap = _between(rng, 21, 56)
                 elif outcome != "attended" and (kept or _chance(rng, 0.5)):
                     gap = _between(rng, 1, 2)
@@ -750,18 +871,32 @@ class _Practice:
                 k = bisect.bisect_right(self.assessments, (day, "~"))
                 if k < len(self.assessments) and self.assessments[k][0] <= following and kept:
                     following = min(following, self.assessments[k][0] + timedelta(days=_between(rng, 0, 4)))
+                if rests:
+                    # The Reset's exemption beginning (a MAPPA level, very high RoSH, child protection) starts the
+                    # clocks again that day.
+                    k = bisect.bisect_right(changes, day)
+                    while k < len(changes) and changes[k] <= following:
+                        if not resting(changes[k]):
+                            if kept:
+                                following = changes[k] + timedelta(days=_between(rng, 0, 2))
+                            if home_next is not None:
+                                home_next = min(home_next, changes[k] + timedelta(
+                                    days=self._home_gap(home_first, home_kept)))
+                            break
+                        k += 1
                 if home_next is None:  # a registration added before the next contact starts its clock that day
                     added = [d for code, d, _ in self.registrations if code in home_codes and day < d <= following]
                     if added:
                         home_next = min(added) + timedelta(days=self._home_gap(home_first, home_kept))
                 if home_next is not None and day < home_next < following:
                     following = home_next
+                if visits and day < visits[0] < following:
+                    following = visits[0]
                 following = _weekday_back(max(following, day + _ONE_DAY), day)
                 # Phone and video contact between contacts in person.
                 room = (following - day).days
                 if room >= 4:
-                    calls = int(0.2 * self.intensity + rng.random()) if not (elapsed >= reset and not exempt) \
-                        else int(0.5 + rng.random())
+                    calls = int(0.2 * self.intensity + rng.random()) if not rests else int(0.5 + rng.random())
                     for c in range(min(calls, room // 2)):
                         call = _weekday_back(day + timedelta(days=(c + 1) * room // (calls + 1)), day)
                         if day < call < following and call <= b:
@@ -772,27 +907,47 @@ class _Practice:
                                                            "outcome": outcome})
                 day = following
 
-    def _home_gap(self, limit: int, kept: bool) -> int:
+    def _home_gap(self, limit: Duration, kept: bool) -> int:
+        """Days to the next routine home visit due within ``limit`` (calendar days): kept, or now and then not."""
+        days = limit.days
         if kept or not _chance(self.rng, 0.4):
-            return _between(self.rng, limit // 2, limit - 5)
-        return limit + _between(self.rng, 7, 60)
+            return _between(self.rng, days // 2, days - 5)
+        return days + _between(self.rng, 7, 60)
+
+    def first_assessment(self) -> None:
+        """CUR-08: a risk assessment within its limit of the first attended appointment (one done before it, at
+        court or before release, does not count), unless one already falls in that time."""
+        w, f = self.w, self.figures
+        attended = [d for d, _, kind, fields in self.events
+                    if kind == "appointment" and fields.get("outcome") == "attended"]
+        if not attended:
+            return
+        first, allowed = min(attended), f.within("CUR-08")
+        due = _after(first, allowed)
+        if any(first <= d <= due for d, _ in self.assessments):
+            return
+        day = self.respond(first, allowed, lo=0)
+        if day is None or day > w.end:
+            return
+        level = w.rosh_on(day)
+        self.add(day, "risk_assessment", {"rosh": level, "tool": "oasys"})
+        bisect.insort(self.assessments, (day, level))
+        bisect.insort(self.reviews, day)
 
     def enforcement(self) -> None:
-        """ACT-04 a warning after an unacceptable failure, ACT-05 breach action after a repeat failure (the
-        second in 12 months); on licence a warning is given too."""
+        """ACT-04 a warning after an unacceptable failure, ACT-05 breach action after a failure the statute sends
+        to enforcement (one in the 12 months beginning with a warning, as the rule counts its window, or a repeat
+        within the rule's time); on licence a warning is given too."""
         w, f = self.w, self.figures
         warn, breach = f.within("ACT-04"), f.within("ACT-05")
-        nth, nth_within = f.repeat("ACT-05")
         failures = sorted(d for d, _, kind, fields in self.events
                           if kind == "appointment" and fields.get("outcome") == "failed_unacceptable")
         self.breaches = []
         warnings: list[date] = []
         for n, day in enumerate(failures):
-            since = _back(day, nth_within)
-            recent = sum(1 for earlier in failures[: n + 1] if since is None or earlier >= since)
-            soon = add_days(day, warn.days, working=warn.working)
-            if w.kind in _ORDERS and recent >= nth:
-                due = add_days(day, breach.days, working=breach.working)
+            soon = _after(day, warn)
+            if w.kind in _ORDERS and self.enforceable(day, failures[: n + 1], warnings):
+                due = _after(day, breach)
                 if not any(day <= b <= due for b in self.breaches):  # one action can answer two failures
                     # Breach action answers ACT-04 too, so in time it is in time for both.
                     done = self.respond(day, breach, by=soon)
@@ -809,9 +964,45 @@ class _Practice:
                 self.add(done, "warning_letter", code="AWLI")
                 warnings.append(done)
 
+    def enforceable(self, day: date, failures: Sequence[date], warnings: Sequence[date]) -> bool:
+        """Whether the failure on ``day`` (the last of ``failures``) must go to enforcement (ACT-05): with an
+        anchor (``since``), it is at least the rule's nth failure after the latest warning before its day, within
+        the window that warning opens; without one, the nth within ``nth_within``."""
+        f = self.figures
+        nth, nth_within = f.repeat("ACT-05")
+        anchored = f.since("ACT-05")
+        if anchored is None:
+            since = _back(day, nth_within)
+            return sum(1 for earlier in failures if since is None or earlier >= since) >= nth
+        span, beginning_with = anchored
+        before = [d for d in warnings if d < day]
+        if not before:
+            return False
+        closes = _after(before[-1], span)
+        if day > closes or (beginning_with and day == closes):
+            return False
+        return sum(1 for earlier in failures if earlier > before[-1]) >= nth
+
     def plans(self) -> None:
-        """CON-01 sentence plan; CON-02 risk management plan; OVS-02 the manager's sign-off."""
+        """CON-01 sentence plan; CON-02 risk management plan; OVS-02 the manager's sign-off; CON-05 the plan
+        revised after a rise in RoSH; CON-06 the risk management plan (Part B) after a recall."""
         w, rng, f = self.w, self.rng, self.figures
+        plans: list[date] = []
+        for day in w.recalls:
+            done = self.respond(day, f.within("CON-06"), lo=1)
+            if done is not None:
+                self.add(done, "risk_management_plan")
+                plans.append(done)
+        raised = f.within("CON-05")
+        for k in range(1, len(self.assessments)):
+            (_, before), (day, after) = self.assessments[k - 1], self.assessments[k]
+            if _LEVELS.index(after) > _LEVELS.index(before) and day <= w.end:
+                due = _after(day, raised)
+                if not any(day <= d <= due for d in plans):
+                    done = self.respond(day, raised, lo=0)
+                    if done is not None:
+                        self.add(done, "risk_management_plan")
+                        plans.append(done)
         attended = [d for d, _, kind, fields in self.events
                     if kind == "appointment" and fields.get("outcome") == "attended"]
         if not attended:
@@ -820,7 +1011,7 @@ class _Practice:
         allowed = f.within("CON-01", self.rosh_on(first))
         if self.kept():
             planned = self.in_time(first, allowed, lo=3)
-            due = add_days(first, allowed.days, working=allowed.working)
+            due = _after(first, allowed)
             if self.assessments and first < self.assessments[0][0] <= due:
                 planned = max(planned, self.assessments[0][0])  # the plan follows the first assessment
         elif _chance(rng, 0.6):
@@ -864,7 +1055,8 @@ class _Practice:
         return _weekday_back(day, trigger - timedelta(days=before + 1))
 
     def referrals(self) -> None:
-        """INT-01 and INT-03 a programme after a domestic abuse or sex offender registration; INT-02 each
+        """INT-01 and INT-03 a programme after a domestic abuse or sex offender registration; INT-04 after the
+        start of supervision with a domestic abuse history registration (and no perpetrator one); INT-02 each
         referral started."""
         w, rng, s, f = self.w, self.rng, self.w.start, self.figures
         referred: list[tuple[date, str, str | None]] = []
@@ -874,6 +1066,13 @@ class _Practice:
                 day = self.respond(added, f.within(rule), lo=7)
                 if day is not None:
                     referred.append((day, service, programme))
+        # The history registration in force at the start (or recorded in its first days) brings the case in.
+        early = _reach(s, f.applies_within("INT-04"))
+        if not w.registered("ADVP") and any(added <= early for added in w.registered("REG30")):
+            service, programme, _ = _pick(rng, _DA_PROGRAMMES)
+            day = self.respond(s, f.within("INT-04"), lo=7)
+            if day is not None:
+                referred.append((day, service, programme))
         for _ in range(_pick(rng, ((0, 0.5), (1, 0.35), (2, 0.15)))):
             service, programme, _ = _pick(rng, _OTHER_PROGRAMMES)
             referred.append((_weekday(s + timedelta(days=_between(rng, 14, max(14, (w.end - s).days // 2)))),
@@ -887,30 +1086,50 @@ class _Practice:
                 self.add(started, "intervention_start", fields)
 
     def marac(self) -> None:
-        """MAG-01 a MARAC referral after a high RoSH assessment in a domestic abuse case; MAG-05 after repeated
-        police call-outs (the third in 12 months)."""
+        """MAG-01 a MARAC referral after the first high RoSH assessment in a domestic abuse case; MAG-05 after
+        repeated police call-outs (the third in 12 months); MAG-07 after a further incident within the months
+        after a referral."""
         w, rng, f = self.w, self.rng, self.figures
         referrals: list[date] = []
         high = [d for d, level in self.assessments if level in ("high", "very_high")]
-        if high and self.active(("ADVP",), high[0]):
+        if high and self.active_until(_DOMESTIC_ABUSE, high[0], _reach(high[0], f.applies_within("MAG-01"))):
             done = self.respond(high[0], f.within("MAG-01", self.rosh_on(high[0])), lo=0)
             if done is not None:
                 referrals.append(done)
         allowed, nth, nth_within = f.within("MAG-05"), *f.repeat("MAG-05")
-        callouts = [d for d, kind in w.news if kind == "police_call_out"]
+        callouts = [d for d, kind, _ in w.news if kind == "police_call_out"]
         for n, day in enumerate(callouts):
             since = _back(day, nth_within)
             recent = [c for c in callouts[: n + 1] if since is None or c >= since]
             if len(recent) >= nth and self.active(_DOMESTIC_ABUSE, day):
                 # A referral the rule accepts for this call-out (before it, within the look-back) is not repeated.
                 earliest = _back(day, f.look_back("MAG-05")) or day
-                due = add_days(day, allowed.days, working=allowed.working)
+                due = _after(day, allowed)
                 if not any(earliest <= r <= due for r in referrals):
                     done = self.respond(day, allowed)
                     if done is not None:
                         referrals.append(done)
                 break
-        for day in sorted(referrals):
+        # MAG-07: an incident in the months after a referral (the last one before its day) is referred back.
+        referrals.sort()
+        anchored, back = f.since("MAG-07"), f.within("MAG-07")
+        for day, kind, _ in w.news:
+            if anchored is None or kind not in ("police_call_out", "arrest", "charge") \
+                    or not self.active(_DOMESTIC_ABUSE, day):
+                continue
+            k = bisect.bisect_left(referrals, day)
+            if k == 0:
+                continue
+            closes = _after(referrals[k - 1], anchored[0])
+            if day > closes or (anchored[1] and day == closes):
+                continue
+            due = _after(day, back)
+            if any(day <= r <= due for r in referrals[k:]):
+                continue
+            done = self.respond(day, back)
+            if done is not None:
+                bisect.insort(referrals, done)
+        for day in referrals:
             self.add(day, "marac_referral")
             if _chance(rng, 0.5):
                 added = _weekday(day + timedelta(days=_between(rng, 7, 21)))
@@ -940,19 +1159,24 @@ class _Practice:
             self.add(day, "management_oversight")
             bisect.insort(self.oversight, day)
 
-        for day in self.allocations:
-            # Before the first assessment nobody knows whether the case is high risk, so the manager looks.
-            if self.public_protection(day) or self.rosh_on(day) is None or _chance(rng, 0.3):
+        reach = f.applies_within("OVS-03")
+        for day in sorted(self.allocations):
+            # A public-protection case on the day or soon after (as the rule judges it); before the first
+            # assessment nobody knows whether the case is high risk, so the manager looks.
+            if self.public_protection_until(day, _reach(day, reach)) or self.rosh_on(day) is None \
+                    or _chance(rng, 0.3):
                 done = self.respond(day, f.within("OVS-03", self.rosh_on(day)), lo=0)
                 if done is not None:
                     note(done)
-        after_change = f.within("OVS-04")
-        for day in sorted(w.recalls + self.breaches):
-            due = add_days(day, after_change.days, working=after_change.working)
-            if not any(day <= o <= due for o in self.oversight):
-                done = self.respond(day, after_change, lo=0)
-                if done is not None:
-                    note(done)
+        # OVS-04 a recall or breach, OVS-06 a transfer: one oversight in time answers several.
+        for days, rule in ((sorted(w.recalls + self.breaches), "OVS-04"), (w.transfers, "OVS-06")):
+            after_change = f.within(rule)
+            for day in days:
+                due = _after(day, after_change)
+                if not any(day <= o <= due for o in self.oversight):
+                    done = self.respond(day, after_change, lo=0)
+                    if done is not None:
+                        note(done)
         splits = [d for k, (d, level) in enumerate(self.assessments)
                   if k == 0 or level != self.assessments[k - 1][1]]
         periods = self.periods(lambda d: self.high_on(d) or self.mappa_on(d) is not None, s, w.end,
@@ -960,7 +1184,7 @@ class _Practice:
         self.recurring(periods, lambda d: f.first_within("OVS-01", self.rosh_on(d)),
                        lambda d: f.every("OVS-01", self.rosh_on(d)), self.oversight, note)
         if _chance(rng, 0.5) or self.intensity > 1:
-            self.recurring([(s, w.end)], lambda _: 120, lambda _: 150, self.oversight, note)
+            self.recurring([(s, w.end)], lambda _: _HABIT[0], lambda _: _HABIT[1], self.oversight, note)
 
     def registration_reviews(self) -> None:
         """MAG-06: while a domestic abuse, child protection, MAPPA or MARAC registration is active, the risk is
@@ -971,7 +1195,7 @@ class _Practice:
         self.recurring(periods, lambda d: f.first_within("MAG-06", self.rosh_on(d)),
                        lambda d: f.every("MAG-06", self.rosh_on(d)), existing, self.note_review)
         if self.intensity > 1:
-            self.recurring([(w.start, w.end)], lambda _: 120, lambda _: 150, existing, self.note_review)
+            self.recurring([(w.start, w.end)], lambda _: _HABIT[0], lambda _: _HABIT[1], existing, self.note_review)
 
     def end_of_supervision(self) -> None:
         """CON-03, CON-04 and OVS-05: the pre-termination review, exit plan and oversight before the end."""
@@ -999,8 +1223,50 @@ class _Practice:
             else:
                 continue
             self.add(day, kind)
-        if w.terminated:
+        # CON-07: the end recorded (an order or licence that ran its course expires on its own; one that ended
+        # early was ended by a decision, always recorded).
+        if w.ended_early or self.kept():
             self.add(end, "termination")
+
+    def victims(self) -> None:
+        """With a victim in the Victim Contact Scheme (INVI): VIC-01 the scheme offered after sentence; VIC-02 the
+        victim's representations sought before release on licence, within the rule's look-back. In a domestic
+        abuse case, VIC-03 safety work with the partner when a programme starts."""
+        w, rng, s, f = self.w, self.rng, self.w.start, self.figures
+        safety: list[date] = []
+        before, within = f.look_back("VIC-03"), f.within("VIC-03")
+        for day, _, kind, fields in sorted(self.events, key=lambda e: (e[0], e[1])):
+            if kind != "intervention_start" or fields.get("service") not in ("accredited_programme",
+                                                                               "structured_intervention"):
+                continue
+            if not self.active(_DOMESTIC_ABUSE, day):
+                continue
+            opens, due = _back(day, before) or day, _after(day, within)
+            if any(opens <= d <= due for d in safety):
+                continue
+            done = self.respond(day, within, lo=0)
+            if done is not None:
+                safety.append(done)
+                self.add(done, "victim_contact", {"kind": "safety_work"})
+        registered = w.registered("INVI")
+        if not registered:
+            return
+        if w.kind in _ORDERS:
+            if min(registered) <= _reach(s, f.applies_within("VIC-01")):
+                offered = self.respond(s, f.within("VIC-01"), lo=5)
+                if offered is not None:
+                    self.add(offered, "victim_contact", {"kind": "scheme_offer"})
+            return
+        if min(registered) > s:
+            return
+        if self.kept():
+            sought = self.ahead(s, 5, 100, max(min(registered), _back(s, f.look_back("VIC-02")) or min(registered)))
+        elif _chance(rng, 0.5):
+            sought = _weekday(s + timedelta(days=_between(rng, 3, 30)))
+        else:
+            sought = None
+        if sought is not None:
+            self.add(sought, "victim_contact", {"kind": "representations"})
 
     def before_end(self, lo: int, hi: int, opening: date) -> date:
         """A weekday from ``lo`` to ``hi`` days before the end of supervision, and after ``opening`` if a
@@ -1042,7 +1308,7 @@ def _timeline(w: _World, built: list[_Built], start_from: date) -> dict[str, Any
         events.append({"id": f"E{n:0{width}d}", "type": kind, "date": day.isoformat(), **fields})
     case: dict[str, object] = {"id": w.case_id, "supervision_type": w.kind, "start_date": w.start.isoformat(),
             "expected_end_date": w.expected_end.isoformat()}
-    if w.terminated:
+    if any(kind == "termination" for _, kind, _ in unique):
         case["end_date"] = w.end.isoformat()
     case["units"] = {"region": w.units[0], "pdu": w.units[1], "team": w.units[2]}
     return {"case": case, "events": events}

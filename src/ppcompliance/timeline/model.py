@@ -76,6 +76,8 @@ def _python_type(spec: Any, defs: dict[str, Any]) -> Any:
         return date if name == "date" else _python_type(defs[name], defs)
     if "enum" in spec:
         return Literal[tuple(spec["enum"])]
+    if spec.get("type") == "boolean":
+        return bool
     if spec.get("type") == "string":
         meta = {key: spec[word] for word, key in (("pattern", "pattern"), ("minLength", "min_length"),
                                                   ("maxLength", "max_length")) if word in spec}

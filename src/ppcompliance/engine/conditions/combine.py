@@ -117,7 +117,7 @@ class Not(ConditionKind):
         return state.condition(self.condition).map(kleene_not)
 
     def describe(self) -> str:
-        return f"not ({self.condition.describe()})"
+        return self.condition.describe_negated() or f"not ({self.condition.describe()})"
 
     def unknowns(self, state: CaseState, day: Day) -> list[str]:
         return self.condition.unknowns(state, day)

@@ -62,6 +62,14 @@ class Dates(ConditionKind):
         assert self.until is not None
         return f"the day is on or before {human(self.until)}"
 
+    def describe_negated(self) -> str | None:
+        if self.start and self.until:
+            return None
+        if self.start:
+            return f"the day is before {human(self.start)}"
+        assert self.until is not None
+        return f"the day is after {human(self.until)}"
+
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return {f"dates:{self.start}:{self.until}": (False, True)}
 

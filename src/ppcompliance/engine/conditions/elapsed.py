@@ -46,6 +46,9 @@ class Elapsed(ConditionKind):
     def describe(self) -> str:
         return f"at least {self.percent}% of the supervision period has passed"
 
+    def describe_negated(self) -> str:
+        return f"less than {self.percent}% of the supervision period has passed"
+
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return {f"elapsed:{self.percent}": (False, True)}
 

@@ -14,6 +14,12 @@ from ..track import Track
 from .base import ConditionKind
 
 
+#: Each supervision type as a sentence names it ("the case is a licence", "the case is post-sentence
+#: supervision").
+SUPERVISION_WORDS = {"community_order": "a community order", "suspended_sentence_order": "a suspended sentence order",
+                     "licence": "a licence", "post_sentence_supervision": "post-sentence supervision"}
+
+
 @dataclass(frozen=True)
 class SupervisionType(ConditionKind):
     """The case is supervised under one of these types."""
@@ -34,7 +40,8 @@ class SupervisionType(ConditionKind):
         return Track.constant(state.timeline.case.supervision_type in self.types)
 
     def describe(self) -> str:
-        return "the case is a " + words.either(sorted(words.describe_type(t) for t in self.types))
+        return "the case is " + words.either([
+            SUPERVISION_WORDS.get(t, "a " + t.replace("_", " ")) for t in SUPERVISION_TYPES if t in self.types])
 
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return {"supervision_type": SUPERVISION_TYPES}

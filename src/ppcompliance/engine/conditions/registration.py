@@ -44,6 +44,11 @@ class Registration(ConditionKind):
     def describe(self) -> str:
         return "a " + words.either([registration_name(code) for code in self.codes]) + " registration is active"
 
+    def describe_negated(self) -> str:
+        names = [registration_name(code) for code in self.codes]
+        return "no " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " nor " + names[-1]) + \
+            " registration is active"
+
     def dimensions(self) -> dict[str, tuple[object, ...]]:
         return {f"registration:{code}": (False, True) for code in self.codes}
 

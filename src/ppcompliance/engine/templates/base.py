@@ -162,7 +162,14 @@ def rolls(data: Mapping[str, Any]) -> bool:
 def paused(custody: str) -> str:
     """What a rule says of custody, for the rulebook."""
     return {"pause": " (time in custody does not count)",
-            "before_release": " (if the person is in custody, before their release)"}.get(custody, "")
+            "before_release": " (or, if the person is still in custody then, by their last day in custody)"
+            }.get(custody, "")
+
+
+def asides(*parts: str) -> str:
+    """Several parenthesised remarks (`` (a)``, `` (b)``) as one: `` (a; b)``; empty ones left out."""
+    said = [p.strip()[1:-1] for p in parts if p.strip()]
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def rolled(roll: bool) -> str:
@@ -185,7 +192,8 @@ def counterfactual(expected: str, i: Instance, opens_early: bool) -> str:
 
 def trigger_signature(trigger: "Trigger") -> tuple[object, ...]:
     """A trigger's part of a signature: what it matches and which occurrences count."""
-    return (*trigger.matcher.signature(), trigger.occurrence, trigger.nth)
+    since = (*trigger.since.signature(), trigger.since_for) if trigger.since is not None else ()
+    return (*trigger.matcher.signature(), trigger.occurrence, trigger.nth, *since)
 
 
 def self_satisfying(trigger: "Trigger", expected: "Matcher", strictly_before: bool = False) -> list[Finding]:

@@ -19,7 +19,7 @@ from ..facts import Instance, Kind, State
 from ..rulebook import Duration, Matcher, Path, Rule
 from ..view import CaseView
 from .base import (NON_WORKING_SCHEMA, PAUSE_SHORT_SCHEMA, PERIODIC_CUSTODY_SCHEMA, ExplainContext, Finding, Template,
-                   chain_sentence, cite, counterfactual, custody_of, left, paused, rolled, rolls, zero_length)
+                   asides, chain_sentence, cite, counterfactual, custody_of, left, paused, rolled, rolls, zero_length)
 
 _BY_ROSH_COUNT = {
     "type": "object", "additionalProperties": False, "required": ["by_rosh"],
@@ -134,7 +134,7 @@ class Cadence(Template):
         if self.max_gap is not None:
             parts.append(f"never more than {self.max_gap.span()} without {self.qualifying.describe()}")
         roll = self.max_gap.roll if self.max_gap else False
-        return words.capital("; and ".join(parts)) + paused(self.custody) + rolled(roll) + "."
+        return words.capital("; and ".join(parts)) + asides(paused(self.custody), rolled(roll)) + "."
 
     def actionable(self, instance: Instance) -> bool:
         # A window that is over cannot be filled now; a gap still open ends with the next contact.

@@ -21,7 +21,7 @@ from ..facts import Instance, State
 from ..rulebook import Duration, Matcher, Path, Rule, Trigger
 from ..view import CaseView
 from .base import (CUSTODY_SCHEMA, NON_WORKING_SCHEMA, PAUSE_SHORT_SCHEMA, ExplainContext, Finding, Template, cite,
-                   counterfactual, custody_of, left, overdue, paused, rolled, rolls, self_satisfying,
+                   asides, counterfactual, custody_of, left, overdue, paused, rolled, rolls, self_satisfying,
                    trigger_signature)
 
 _CUT_OFF = {"$ref": "#/$defs/fixed_duration",
@@ -98,7 +98,7 @@ class Deadline(Template):
 
     def explain(self, instance: Instance, ctx: ExplainContext) -> str:
         return within_sentence(self.labels(), self.within, instance, self.cut_off, self.expect,
-                               self.trigger.since_within, self.trigger.matcher)
+                               self.trigger.since_within, self.trigger.matcher, self.trigger.since_for, self.custody)
 
     def would_have_met(self, instance: Instance) -> str:
         early = bool(instance.trigger and instance.window_from and instance.window_from < instance.trigger.date)
@@ -109,11 +109,13 @@ class Deadline(Template):
         each = self.trigger.occurrence == "each" and self.trigger.since is None
         text = f"Within {self.within.span()} of {'each ' + words.bare(described) if each else described}, " \
                f"{self.expect.describe()}"
+        earlier = ""
         if self.look_back:
-            text += f" (one made up to {self.look_back.span()} before counts)"
+            done = "answered" if self.expect.answered else "made"
+            earlier = f" (one {done} up to {self.look_back.span()} before counts)"
         if self.cut_off:
             text += f"; after {self.cut_off.span()} a late one no longer counts"
-        return text + paused(self.custody) + rolled(self.within.roll) + "."
+        return text + asides(earlier, paused(self.custody), rolled(self.within.roll)) + "."
 
     def lint(self, rule: Rule) -> list[Finding]:
         return self_satisfying(self.trigger, self.expect)
@@ -131,7 +133,7 @@ def check_cut_off(ctx: CompileContext, path: Path, within: Duration, cut_off: Du
 
 def within_sentence(labels: tuple[str, str], allowed: Duration, i: Instance, cut_off: Duration | None = None,
                     expect: Matcher | None = None, since_within: Duration | None = None,
-                    trigger_matcher: Matcher | None = None) -> str:
+                    trigger_matcher: Matcher | None = None, since_for: bool = False, custody: str = "") -> str:
     """The sentence of a deadline or response instance: done in time, late, missed or pending. The trigger is
     named by the kind that happened (``trigger_matcher``), not by every kind the rule accepts."""
     trigger, expected = labels
@@ -141,11 +143,15 @@ def within_sentence(labels: tuple[str, str], allowed: Duration, i: Instance, cut
     Expected = words.capital(expected)
     since = f"after {trigger} on {human(i.trigger.date)}"
     if i.anchor_event is not None and since_within is not None:
-        since += f" (within {since_within.span()} of the {words.describe_type(i.anchor_event.type)} on " \
-                 f"{human(i.anchor_event.date)}, {i.anchor_event.event_id})"
+        span = f"in the {since_within.span()} beginning with" if since_for else f"within {since_within.span()} of"
+        since += f" ({span} the {words.describe_type(i.anchor_event.type)} on {human(i.anchor_event.date)}, " \
+                 f"{i.anchor_event.event_id})"
     if i.paused_days:
         since += f" (the clock stopped for {words.days(i.paused_days, False)} in custody)"
     after = f"{allowed} {since}"
+    if custody == "before_release" and not i.provisional and \
+            i.due > mechanics.day_of(allowed.after(i.trigger.date.toordinal())):
+        after = f"the last day in custody {since} (the person was still in custody when {allowed} had passed)"
     done = f"was recorded on {cite(i)}"
     if expect is not None and expect.arranged:
         done = f"was arranged for {cite(i)}"
@@ -161,8 +167,10 @@ def within_sentence(labels: tuple[str, str], allowed: Duration, i: Instance, cut
         return f"{Expected} {done}, {words.days(i.days or 0, i.working)} late: it was due by {human(i.due)}, " \
                f"{after}."
     if i.state == State.MISSED:
-        recorded = "answered" if expect is not None and expect.answered else "recorded"
-        text = f"{Expected} was due by {human(i.due)}, {after}, and has not been {recorded}: {overdue(i)}."
+        text = f"{Expected} was due by {human(i.due)}, {after}, and has not been recorded: {overdue(i)}."
+        if expect is not None and expect.answered:  # a request alone does not count: say so, not "not answered"
+            text = f"{Expected} was due by {human(i.due)}, {after}, and none is recorded (an enquiry counts once " \
+                   f"it is answered): {overdue(i)}."
         if i.evidence and cut_off is not None:
             last = human(mechanics.day_of(cut_off.after(i.trigger.date.toordinal())))
             text = f"{Expected} was due by {human(i.due)}, {after}; one {done}, after the cut-off on {last}, so " \

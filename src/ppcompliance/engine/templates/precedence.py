@@ -54,7 +54,7 @@ class Precedence(Template):
     def compile(cls, data: Mapping[str, Any], path: Path, ctx: CompileContext) -> "Precedence":
         look_back = ctx.duration(data["look_back"], path + ("look_back",)) if "look_back" in data else None
         strictly = data.get("strictly_before", False)
-        if strictly and look_back is not None and look_back.days == 0:
+        if strictly and look_back is not None and look_back.amount == 0:
             ctx.problem(path + ("look_back",), "rule-impossible-window",
                         "a look-back of 0 days with strictly_before leaves no day on which the event could count")
         return cls(ctx.trigger(data["trigger"], path + ("trigger",), "first"),
@@ -103,8 +103,10 @@ class Precedence(Template):
             return f"{Expected} {done}, {words.days(i.days or 0, i.working)} after {when}; it should have come " \
                    f"first."
         if i.state == State.MISSED:
-            recorded = "answered" if self.expect.answered else "recorded"
-            return f"{Expected} should have come before {when} and has not been {recorded}: {overdue(i)}."
+            if self.expect.answered:  # a request alone does not count: say so, not "not answered"
+                return f"{Expected} should have come before {when}, and none is recorded (an enquiry counts once " \
+                       f"it is answered): {overdue(i)}."
+            return f"{Expected} should have come before {when} and has not been recorded: {overdue(i)}."
         return f"{Expected} is due by {human(i.due)}, the day of {when}."
 
     def would_have_met(self, instance: Instance) -> str:

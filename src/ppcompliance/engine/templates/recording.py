@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
-from ... import words
+from ... import dates, words
 from ...dates import human
 from .. import mechanics
 from ..compiling import CompileContext
 from ..facts import Instance, Kind, Reason, State
 from ..rulebook import Duration, Matcher, Path, Rule
 from ..view import CaseView
-from .base import ExplainContext, Finding, Template
+from .base import ExplainContext, Finding, Template, left, overdue
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,13 @@ class Recording(Template):
             due = self.within.after(day)
             on, to = mechanics.day_of(day), mechanics.day_of(due)
             recorded = event.get("recorded_date")
-            if recorded is None:
+            if recorded is not None and recorded.toordinal() > view.as_of:
+                # Recorded after the as-of date: as the case stood that day, it had not been recorded yet.
+                state = State.MISSED if view.as_of > due else State.PENDING
+                days = dates.between(due, view.as_of, self.within.working) if state == State.MISSED else \
+                    dates.between(view.as_of, due, self.within.working)
+                found = Instance(state, Kind.TRIGGER, on, to, to, event, days=days, working=self.within.working)
+            elif recorded is None:
                 found = Instance(State.NOT_APPLICABLE, Kind.TRIGGER, on, to, to, event, working=self.within.working,
                                  reason=Reason.NOT_RECORDED)
             elif recorded.toordinal() <= due:
@@ -80,6 +86,10 @@ class Recording(Template):
         what = words.capital(self.events.describe())
         happened = f"{what} on {human(i.trigger.date)} ({i.trigger.event_id})"
         recorded = i.trigger.get("recorded_date")
+        if i.state == State.PENDING:
+            return f"{happened} is due to be recorded by {human(i.due)}: {left(i)}."
+        if i.state == State.MISSED:
+            return f"{happened} was due to be recorded by {human(i.due)} and had not been: {overdue(i)}."
         if i.state == State.COMPLIANT:
             return f"{happened} was recorded on {human(recorded)}, within the {self.within} allowed."
         return f"{happened} was recorded on {human(recorded)}, {words.days(i.days or 0, i.working)} late: it was " \

@@ -17,7 +17,7 @@ from ..facts import Instance
 from ..rulebook import Duration, Matcher, Path, Rule, Trigger
 from ..view import CaseView
 from .base import (CUSTODY_SCHEMA, NON_WORKING_SCHEMA, PAUSE_SHORT_SCHEMA, ExplainContext, Finding, Template,
-                   counterfactual, custody_of, paused, rolled, rolls, self_satisfying)
+                   asides, counterfactual, custody_of, paused, rolled, rolls, self_satisfying)
 from .deadline import _CUT_OFF, check_cut_off, within_sentence
 
 
@@ -77,14 +77,15 @@ class Response(Template):
 
     def signature(self) -> tuple[object, ...]:
         return (self.keyword, *self.trigger.matcher.signature(), self.trigger.nth,
-                *(self.trigger.since.signature() if self.trigger.since else ()), *self.respond.signature())
+                *(self.trigger.since.signature() if self.trigger.since else ()), self.trigger.since_for,
+                *self.respond.signature())
 
     def figures(self) -> dict[str, object]:
         return dict(self.durations())
 
     def explain(self, instance: Instance, ctx: ExplainContext) -> str:
         return within_sentence(self.labels(), self.within, instance, self.cut_off, self.respond,
-                               self.trigger.since_within, self.trigger.matcher)
+                               self.trigger.since_within, self.trigger.matcher, self.trigger.since_for, self.custody)
 
     def would_have_met(self, instance: Instance) -> str:
         return counterfactual(self.respond.describe(), instance, False)
@@ -94,7 +95,7 @@ class Response(Template):
                f"{self.within.span()}"
         if self.cut_off:
             text += f"; after {self.cut_off.span()} a late one no longer counts"
-        return text + paused(self.custody) + rolled(self.within.roll) + "."
+        return text + asides(paused(self.custody), rolled(self.within.roll)) + "."
 
     def lint(self, rule: Rule) -> list[Finding]:
         return self_satisfying(self.trigger, self.respond)
