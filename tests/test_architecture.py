@@ -160,6 +160,9 @@ ALLOWED = {
     "caseload": {"report", "explain", "engine", "timeline", "rules", "errors", "vocabulary", "dates", "words"},
     "policy": {"caseload", "report", "explain", "engine", "timeline", "rules", "schemas", "errors", "vocabulary",
                "dates", "words", "_resources", "_version"},
+    "apidoc": {"__init__"},
+    "service": {"caseload", "policy", "report", "explain", "engine", "timeline", "rules", "schemas", "errors",
+                "vocabulary", "dates", "words", "_resources", "_version"},
 }
 
 
@@ -205,7 +208,7 @@ def test_imports_go_one_way_along_the_pipeline():
 def test_only_the_cli_prints_or_exits():
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if "cli" in path.relative_to(PACKAGE).parts or path.name == "schema_build.py":
+        if "cli" in path.relative_to(PACKAGE).parts or path.name in ("schema_build.py", "openapi.py", "apidoc.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

@@ -12,16 +12,21 @@ Load a rulebook once, then evaluate any number of case timelines against it::
     for verdict in report.verdicts:
         print(verdict.rule_id, verdict.state, said.rules[verdict.rule_id].sentence)
 
-Evaluation is pure: the same rulebook, timeline and as-of date always give the same report.
+Evaluation is pure: the same rulebook, timeline and as-of date always give the same report. A whole caseload
+(files, folders, JSON Lines, or timelines' JSON data) is checked by ``check_caseload``, which gives the summary
+and the worklist ``ppcheck`` writes. docs/api.md is the reference, generated from these docstrings.
 """
 
 from ._version import __version__
+from .caseload.api import check_caseload
+from .caseload.summary import Summary
 from .engine import (Action, CaseReport, Evidence, Instance, Kind, Reason, Rule, Rulebook, RuleVerdict, State,
                      evaluate)
 from .engine.facts import STATES
 from .errors import Diagnostic, InputError, RuleError, TimelineError
 from .explain import Explanation, explain
-from .report.case import compact_record, report_to_dict, report_to_json
+from .report.case import compact_record, produced_by, report_to_dict, report_to_json
+from .report.worklist import Section, WorkItem
 from .rules import load_rulebook
 from .timeline import Case, Event, Timeline, load_timeline, parse_timeline, timeline_from_data
 
@@ -36,6 +41,11 @@ __all__ = [
     "report_to_dict",
     "report_to_json",
     "compact_record",
+    "produced_by",
+    "check_caseload",
+    "Summary",
+    "Section",
+    "WorkItem",
     "Diagnostic",
     "InputError",
     "RuleError",
