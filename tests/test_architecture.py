@@ -161,6 +161,7 @@ ALLOWED = {
     "policy": {"caseload", "report", "explain", "engine", "timeline", "rules", "schemas", "errors", "vocabulary",
                "dates", "words", "_resources", "_version"},
     "apidoc": {"__init__"},
+    "tables": {"rules", "engine", "timeline", "schemas", "vocabulary", "errors"},
     "service": {"caseload", "policy", "report", "explain", "engine", "timeline", "rules", "schemas", "errors",
                 "vocabulary", "dates", "words", "_resources", "_version"},
 }

@@ -51,6 +51,21 @@ CODES: dict[str, str] = {
     # Caseloads
     "caseload-duplicate-case": "a case id was already read earlier in the same caseload",
     "case-internal-error": "the engine failed on one case (a bug to report); the rest of the caseload goes on",
+    "scheduler-unreachable": "the Dask scheduler (--scheduler) could not be reached, or the local cluster (--cluster) could not be started, within --connect-timeout",
+    # Importing extracts (ppcheck import)
+    "mapping-unreadable": "the mapping file cannot be read (missing, not UTF-8, or too large)",
+    "mapping-yaml": "the mapping file is not well-formed YAML, uses a YAML tag, or repeats a key",
+    "mapping-schema": "the mapping file does not match schemas/mapping.schema.json",
+    "mapping-unknown-event": "the mapping names an event type that timelines do not have",
+    "mapping-unknown-field": "the mapping names a field that the event type does not have",
+    "mapping-unknown-value": "the mapping names a value that the field cannot take",
+    "mapping-incomplete": "a code maps to an event type whose required field is neither given nor read from a column",
+    "table-unreadable": "a table of the extract cannot be read (missing, not CSV or Parquet, broken off)",
+    "table-column": "a table lacks a column the mapping reads, or holds it in a type that cannot be read",
+    "table-row": "a row cannot be read (an empty required cell, a bad date, a value of the wrong type); its case is not written",
+    "table-order": "a table is not sorted by case id (the tables are merge-joined in one pass)",
+    "table-orphan": "a row names a case that the cases table does not have",
+    "table-unmapped": "a source code the mapping does not map (an error with --strict; otherwise counted and listed)",
     # Usage
     "usage": "the command line is wrong",
 }

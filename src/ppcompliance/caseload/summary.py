@@ -226,14 +226,21 @@ class Caseload:
         return True
 
     def merge(self, other: "Caseload") -> None:
-        """Add another part of the same caseload (same rulebook, as-of date and options)."""
+        """Add another part of the same caseload (same rulebook, as-of date and options), read after this one.
+
+        The parts must not share a case id: a run over the whole caseload rejects the later case, and only the
+        case itself can take it out again, so a later part is evaluated knowing the earlier parts' ids instead
+        (``caseload.distributed``). ValueError if they share one; this caseload is then not to be used."""
+        before = len(self.seen)
+        self.seen.update(other.seen)
+        if len(self.seen) != before + len(other.seen):
+            raise ValueError("the parts share a case id: evaluate the later part knowing the earlier parts' ids")
         self.read += other.read
         self.evaluated += other.evaluated
         self.outside += other.outside
         self.failing += other.failing
         self.rejected_cases += other.rejected_cases
         self.rejected = (self.rejected + other.rejected)[:MAX_REJECTED_SHOWN]
-        self.seen.update(other.seen)
         for mine, theirs in zip(self.counts, other.counts):
             for i, n in enumerate(theirs):
                 mine[i] += n

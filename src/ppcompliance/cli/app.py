@@ -31,7 +31,7 @@ app = typer.Typer(
 
 
 # Each verb registers itself on the app, in the order help lists them.
-from . import check, due, diff, lint, test, doc, generate, serve, rulebook  # noqa: E402,F401,I001
+from . import check, due, diff, lint, test, doc, generate, serve, rulebook, trend  # noqa: E402,F401,I001
 
 
 @app.command()
@@ -40,7 +40,7 @@ def version() -> None:
     typer.echo(f"ppcheck {__version__}")
 
 
-SUBCOMMANDS = {"check", "diff", "doc", "due", "generate", "lint", "test", "version", "serve", "rulebook"}
+SUBCOMMANDS = {"check", "diff", "doc", "due", "generate", "lint", "test", "version", "serve", "rulebook", "trend", "import"}
 _ROOT_OPTIONS = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
 
 

@@ -16,7 +16,7 @@ from ..caseload.work import Selection
 from ..errors import InputError, TimelineError
 from .app import app
 from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress,
-                     as_of_date, as_of_option, days, interrupted, iterate, load_rules, output, plain,
+                     as_of_date, as_of_option, days, fail, interrupted, iterate, load_rules, output, plain,
                      quiet_broken_pipe, report_errors, show, uninterrupted, write_whole)
 
 
@@ -31,6 +31,7 @@ class CheckFormat(str, Enum):
     csv = "csv"
     markdown = "markdown"
     html = "html"
+    parquet = "parquet"
 
 
 class Detail(str, Enum):
@@ -63,7 +64,8 @@ def check(
     fmt: Optional[CheckFormat] = typer.Option(
         None, "--format", "-f", show_default=False,
         help="One case: text (default) or json (schemas/verdicts.schema.json). A caseload: text (default), json, "
-             "csv, markdown or html summaries, or jsonl (one record per case; see --detail)."),
+             "csv, markdown or html summaries, or jsonl (one record per case; see --detail), or parquet (a "
+             "table of verdicts; needs -o; with --detail full, its instances too)."),
     detail: Detail = typer.Option(Detail.compact, "--detail",
                                   help="With --format jsonl: compact (each rule's verdict, counts, next due date and "
                                        "failing instances) or full (every instance, with its sentences)."),
@@ -86,6 +88,15 @@ def check(
                                   "cases than this (the page says how many are hidden)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="One case, text: list every failing check, not "
                                  "only the first few per rule."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", show_default=False,
+                                            help="Caseload: evaluate on the Dask cluster whose scheduler is at this "
+                                                 "address (tcp://host:8786); docs/scale-out.md."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", metavar="local:N", show_default=False,
+                                          help="Caseload: evaluate on a Dask cluster of N worker processes started "
+                                               "on this machine for the run."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", min=0.1, metavar="SECONDS",
+                                          help="With --scheduler or --cluster: give up if the cluster cannot be "
+                                               "reached in this time."),
 ) -> None:
     """Check case timelines: for one case, a verdict per rule with its evidence, due date and reason; for a
     caseload, compliance rates per rule, practice area and unit, and the worklist.
@@ -96,9 +107,15 @@ def check(
     day = as_of_date(as_of)
     stdin = Stdin() if STDIN in paths else None
     chosen = selection(team, pdu, region)
+    dask = dask_target(scheduler, cluster, fmt, jobs)  # usage errors before anything is read
+    if fmt is CheckFormat.parquet:
+        _parquet(paths, stdin, rules, day, detail, out, chosen, jobs)
     if is_single_case(paths, stdin) and fmt in (None, CheckFormat.text, CheckFormat.json) and by is None \
             and not chosen.units:
         _one_case(paths[0], stdin, rules, day, fmt or CheckFormat.text, out, verbose)
+    if dask is not None:
+        _caseload_on_dask(paths, stdin, rules, day, fmt or CheckFormat.text, detail, out, by, chosen, days(within),
+                          include_closed, min_cases, dask, connect_timeout)
     _caseload(paths, stdin, rules, day, fmt or CheckFormat.text, detail, out, by, chosen, jobs, days(within),
               include_closed, min_cases)
 
@@ -165,6 +182,136 @@ def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], d
             destination.commit()
         elif out is not None:
             sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+    except BrokenPipeError:
+        quiet_broken_pipe()
+    except KeyboardInterrupt:
+        if lines and out is not None:
+            kept = destination.keep_partial()
+            interrupted(progress, f"the records of the cases read are in {kept} ({out} is unchanged)")
+        if lines:
+            interrupted(progress, "the output holds a complete record for each")
+        interrupted(progress, "no summary was written" + (f" ({out} is unchanged)" if out is not None else ""))
+    finally:
+        destination.abandon()
+    finish(summary)
+
+
+def _parquet(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], day: Any, detail: Detail,
+             out: Optional[Path], chosen: Selection, jobs: Optional[int]) -> NoReturn:
+    """``--format parquet``: the verdicts of every case evaluated as a Parquet table (and, with ``--detail
+    full``, their instances beside it), made from the per-case records of ``--format jsonl``."""
+    from .trend import needs_pyarrow, parquet_output_required
+
+    parquet_output_required(out)
+    assert out is not None
+    needs_pyarrow("--format parquet")
+    from ..caseload.batch import default_jobs, ordered_map
+    from ..caseload.summary import Caseload
+    from ..caseload.work import CheckOptions, task
+    from ..report.parquet import VerdictWriter, instances_name
+
+    rulebook = load_rules(rules)
+    caseload = Caseload(rulebook, day, None, selection=chosen)
+    full = detail is Detail.full
+    destinations = [output(out, binary=True)] + ([output(Path(instances_name(str(out))), binary=True)] if full else [])
+    streams = [d.stream for d in destinations]
+    assert all(s is not None for s in streams)
+    writer = VerdictWriter({r.id: (r.area, r.stage, r.severity) for r in rulebook.rules}, streams[0],  # type: ignore[arg-type]
+                           streams[1] if full else None)
+    results = ordered_map(task(rulebook, CheckOptions(day, 14, detail.value, chosen)), items(paths, stdin),
+                          jobs or default_jobs())
+    progress = Progress(input_size(paths))
+    try:
+        with progress:
+            for result in iterate(results):
+                if caseload.add(result) and result.record is not None:
+                    writer.add(json.loads(result.record))
+                progress.tick(result.size, _at(result))
+        writer.close()
+        summary = caseload.summary()
+        if succeeded(summary):
+            for destination in destinations:
+                destination.commit()
+        else:
+            sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+    except KeyboardInterrupt:
+        interrupted(progress, f"no table was written ({out} is unchanged)")
+    finally:
+        for destination in destinations:
+            destination.abandon()
+    finish(summary)
+
+
+def dask_target(scheduler: Optional[str], cluster: Optional[str], fmt: Optional[CheckFormat],
+                jobs: Optional[int]) -> Optional[tuple[Optional[str], int]]:
+    """``--scheduler`` / ``--cluster`` as (scheduler address or None, local workers), None for a local run;
+    a usage error (exit status 2) if they are given wrongly."""
+    if scheduler is None and cluster is None:
+        return None
+    if scheduler is not None and cluster is not None:
+        raise typer.BadParameter("give --scheduler (an existing cluster) or --cluster (a local one), not both",
+                                 param_hint="'--cluster'")
+    if jobs is not None:
+        raise typer.BadParameter("--jobs is for a run on this machine; a Dask run uses the cluster's workers",
+                                 param_hint="'--jobs'")
+    if fmt is CheckFormat.parquet:
+        raise typer.BadParameter("--format parquet is written by a run on this machine; leave out --scheduler "
+                                 "and --cluster", param_hint="'--format'")
+    workers = 0
+    if cluster is not None:
+        kind, _, count = cluster.partition(":")
+        if kind != "local" or not count.isdigit() or int(count) < 1:
+            raise typer.BadParameter(f"{cluster!r}: use local:N, N worker processes (e.g. local:2)",
+                                     param_hint="'--cluster'")
+        workers = int(count)
+    from importlib.util import find_spec
+
+    if find_spec("distributed") is None:
+        fail(f"{'--scheduler' if scheduler else '--cluster'} needs Dask: pip install 'ppcompliance[analytics]'")
+    return scheduler, workers
+
+
+def _caseload_on_dask(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], day: Any,
+                      fmt: CheckFormat, detail: Detail, out: Optional[Path], by: Optional[Unit], chosen: Selection,
+                      within_days: int, include_closed: bool, min_cases: int, dask: tuple[Optional[str], int],
+                      timeout: float) -> NoReturn:
+    """The caseload run on Dask: the same summary or records as ``_caseload``, evaluated by the cluster's
+    workers in partitions and merged here in input order."""
+    from ..caseload.distributed import Spec, plan
+    from ..caseload.distributed.cluster import SchedulerUnreachable, connect, run, threads
+    from ..caseload.distributed.partition import partition_size
+    from ..caseload.work import CheckOptions
+    from ..errors import Diagnostic
+
+    rulebook = load_rules(rules)
+    lines = fmt is CheckFormat.jsonl
+    spec = Spec(CheckOptions(day, within_days, detail.value if lines else "none", chosen), by.value if by else None,
+                include_closed)
+    caseload = spec.caseload(rulebook)
+    size = input_size(paths)
+    destination = output(out)
+    progress = Progress(size)
+    try:
+        with connect(dask[0], dask[1], timeout) as client, progress:
+            planned = plan(paths, partition_size(size, threads(client)), stdin)
+            for part, total in iterate(run(client, rulebook, spec, planned)):
+                with uninterrupted():
+                    caseload = total.caseload
+                    destination.write(part.records)
+                    if part.cases:
+                        progress.cases += part.cases - 1
+                        progress.tick(part.size, part.last)
+        summary = caseload.summary()
+        if not lines:
+            destination.write(render(summary, fmt, min_cases))
+        if succeeded(summary):
+            destination.commit()
+        elif out is not None:
+            sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+    except SchedulerUnreachable as exc:
+        destination.abandon()
+        report_errors([Diagnostic(exc.address, code="scheduler-unreachable", message=exc.why)])
+        raise typer.Exit(EXIT_INPUT)
     except BrokenPipeError:
         quiet_broken_pipe()
     except KeyboardInterrupt:

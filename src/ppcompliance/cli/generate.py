@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 import typer
 
 from .app import app
-from .common import OUTPUT_HELP, load_rules, output, quiet_broken_pipe
+from .common import OUTPUT_HELP, fail, load_rules, output, quiet_broken_pipe
+
+
+class TableFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
 
 
 @app.command()
@@ -25,6 +32,12 @@ def generate(
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help="The rulebook whose figures practice follows "
                                          "[default: the bundled rulebook].", show_default=False),
     out: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP, show_default=False),
+    tables: Optional[Path] = typer.Option(None, "--tables", help="Write the caseload as an extract instead: "
+                                          "cases, events (contacts), registrations and assessments tables in "
+                                          "this folder, with the mapping.yaml that `ppcheck import` reads them "
+                                          "with (docs/import.md).", show_default=False),
+    table_format: TableFormat = typer.Option(TableFormat.csv, "--table-format", help="With --tables: csv, or "
+                                             "parquet (needs the analytics extra)."),
 ) -> None:
     """Write a synthetic caseload as JSON Lines, one case timeline per line: made-up ids, codes and dates only.
 
@@ -34,6 +47,11 @@ def generate(
     from ..synthetic.generate import generate_caseload
 
     rulebook = load_rules(rules)
+    if tables is not None:
+        if out is not None:
+            fail("--tables and --output are alternatives: give one")
+        _tables(generate_caseload(cases, seed, quality, events, rulebook=rulebook), tables, table_format)
+        return
     # Bytes, not text, so the output is the same on every platform (no newline translation).
     destination = output(out, binary=True)
     try:
@@ -44,3 +62,29 @@ def generate(
         quiet_broken_pipe()
     finally:
         destination.abandon()
+
+
+def _tables(caseload: Iterator[dict[str, Any]], folder: Path, fmt: TableFormat) -> None:
+    """The caseload as an extract: four tables and the mapping, written into ``folder`` (made if need be)."""
+    from ..tables.extract import TableWriter, mapping_text, rows
+
+    if fmt is TableFormat.parquet:
+        try:
+            import pyarrow  # type: ignore[import-untyped, unused-ignore]  # noqa: F401
+        except ImportError:
+            fail("writing Parquet needs pip install 'ppcompliance[analytics]'")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write {folder}: {exc.strerror or exc}")
+    writer = TableWriter(folder, parquet=fmt is TableFormat.parquet)
+    try:
+        writer.open()
+        for table, row in rows(caseload):
+            writer.write(table, row)
+        writer.close()
+        (folder / "mapping.yaml").write_text(mapping_text(), encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {folder}: {exc.strerror or exc}")
+    names = ", ".join(writer.name(t) for t in ("cases", "events", "registrations", "assessments"))
+    sys.stderr.write(f"ppcheck: wrote {names} and mapping.yaml in {folder}.\n")
