@@ -38,8 +38,11 @@ class Feed:
 
     def __init__(self, caseload: Path, *args: str) -> None:
         self.lines = caseload.read_bytes().splitlines(keepends=True)
+        # Ctrl-C as a terminal sends it: a suite started where SIGINT is ignored (a background job of a script)
+        # would otherwise pass that on, and ppcheck, rightly, would ignore it too.
         self.process = subprocess.Popen([PPCHECK, "-", *args], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+                                        stderr=subprocess.PIPE,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.go_on = threading.Event()
         self.half_read = threading.Event()  # all but a pipe's buffer of the first half has been read
         self.writer = threading.Thread(target=self._write, daemon=True)
