@@ -22,12 +22,10 @@ import msgspec
 from ..engine.evaluate import evaluate
 from ..engine.facts import STATES
 from ..engine.rulebook import Rulebook
-from ..errors import Diagnostic, TimelineError
-from ..timeline.load import located, parse_timeline
-from ..vocabulary import UNIT_KINDS
+from ..errors import Diagnostic
 from .inputs import Item
 from .summary import Caseload, Summary
-from .work import CaseResult, Selection, at_line
+from .work import CaseResult, Selection, evaluation_problems, read_case
 
 FORMAT = "ppcompliance.trend/1"
 #: How often a trend takes a point: the last day of each week (counted from the first date), month or quarter.
@@ -113,29 +111,19 @@ class TrendResult(msgspec.Struct, frozen=True, gc=False):
 
 def trend_case(rulebook: Rulebook, options: TrendOptions, item: Item) -> TrendResult:
     """Parse and validate one input case once, and evaluate it at every point (what a worker does)."""
-    if item.problem is not None:
-        return TrendResult(item.source, item.line, problems=(item.problem,), size=item.size)
-    try:
-        timeline = parse_timeline(item.text or b"", item.source)
-    except TimelineError as exc:
-        return TrendResult(item.source, item.line, problems=tuple(at_line(d, item) for d in exc.diagnostics),
-                           size=item.size)
+    read = read_case(item, options.selection)
+    if read.timeline is None:
+        return TrendResult(item.source, item.line, problems=read.problems, size=item.size)
+    timeline, units = read.timeline, read.units
     case = timeline.case
-    units = tuple(case.units.get(kind, "") for kind in UNIT_KINDS)
-    assert len(units) == 3
-    if not options.selection.selects(case.units):
+    if not read.selected:
         return TrendResult(item.source, item.line, case.id, units, selected=False, size=item.size)
     states = bytearray()
     try:
         for day in options.points:
             states += bytes(_INDEX[v.state] for v in evaluate(rulebook, timeline, day).verdicts)
-    except TimelineError as exc:  # a deviation names a rule this rulebook lacks: the same at every date
-        return TrendResult(item.source, item.line, problems=tuple(at_line(d, item) for d in located(
-            exc.diagnostics, item.text or b"")), size=item.size)
-    except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
-        return TrendResult(item.source, item.line, problems=(Diagnostic(
-            item.source, item.line, 0, "$", "case-internal-error",
-            f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),), size=item.size)
+    except Exception as exc:  # noqa: BLE001 - a deviation's rule missing (at every date alike), or an engine failure
+        return TrendResult(item.source, item.line, problems=evaluation_problems(exc, item), size=item.size)
     return TrendResult(item.source, item.line, case.id, units, bytes(states), size=item.size)
 
 

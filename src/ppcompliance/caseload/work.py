@@ -19,6 +19,7 @@ from ..engine.rulebook import Rulebook
 from ..errors import Diagnostic, TimelineError
 from ..report.case import compact_record, report_to_dict
 from ..timeline.load import located, parse_timeline
+from ..timeline.model import Timeline
 from ..vocabulary import UNIT_KINDS
 from .inputs import Item
 from ..report.justified import JustifiedRow, justified_rows
@@ -80,19 +81,46 @@ class CaseResult(msgspec.Struct, frozen=True, gc=False):
     justified: tuple[JustifiedRow, ...] = ()
 
 
-def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseResult:
-    """Parse, validate and evaluate one input case."""
+class Read(msgspec.Struct, frozen=True, gc=False):
+    """One input case read: its timeline and units, or the problems that stopped it; ``selected`` False for a
+    case outside the selection (read, not to be evaluated)."""
+
+    timeline: Timeline | None = None
+    units: tuple[str, str, str] = ("", "", "")
+    problems: tuple[Diagnostic, ...] = ()
+    selected: bool = True
+
+
+def read_case(item: Item, selection: Selection) -> Read:
+    """Parse and validate one input case, and see whether it is selected (what every caseload task does first)."""
     if item.problem is not None:
-        return CaseResult(item.source, item.line, problems=(item.problem,), size=item.size)
+        return Read(problems=(item.problem,))
     try:
         timeline = parse_timeline(item.text or b"", item.source)
     except TimelineError as exc:
-        return CaseResult(item.source, item.line, problems=tuple(at_line(d, item) for d in exc.diagnostics),
-                          size=item.size)
-    case = timeline.case
-    units = tuple(case.units.get(kind, "") for kind in UNIT_KINDS)
+        return Read(problems=tuple(at_line(d, item) for d in exc.diagnostics))
+    units = tuple(timeline.case.units.get(kind, "") for kind in UNIT_KINDS)
     assert len(units) == 3
-    if not options.selection.selects(case.units):
+    return Read(timeline, units, selected=selection.selects(timeline.case.units))
+
+
+def evaluation_problems(exc: Exception, item: Item) -> tuple[Diagnostic, ...]:
+    """Why a case read could not be evaluated: a deviation naming a rule the rulebook lacks (located in the
+    input), or a failure of the engine (one case must never stop a caseload)."""
+    if isinstance(exc, TimelineError):
+        return tuple(at_line(d, item) for d in located(exc.diagnostics, item.text or b""))
+    return (Diagnostic(item.source, item.line, 0, "$", "case-internal-error",
+                       f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),)
+
+
+def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseResult:
+    """Parse, validate and evaluate one input case."""
+    read = read_case(item, options.selection)
+    if read.timeline is None:
+        return CaseResult(item.source, item.line, problems=read.problems, size=item.size)
+    timeline, units = read.timeline, read.units
+    case = timeline.case
+    if not read.selected:
         return CaseResult(item.source, item.line, case.id, units, selected=False, size=item.size)
     try:
         report = evaluate(rulebook, timeline, options.as_of)
@@ -104,13 +132,8 @@ def check_case(rulebook: Rulebook, options: CheckOptions, item: Item) -> CaseRes
                                 separators=(",", ":"))
         elif options.detail == "full":
             record = json.dumps(report_to_dict(report, rulebook), ensure_ascii=False, separators=(",", ":"))
-    except TimelineError as exc:  # the case cannot be checked against this rulebook (a deviation's rule)
-        return CaseResult(item.source, item.line, problems=tuple(at_line(d, item) for d in located(
-            exc.diagnostics, item.text or b"")), size=item.size)
-    except Exception as exc:  # noqa: BLE001 - one case must never stop a caseload
-        return CaseResult(item.source, item.line, problems=(Diagnostic(
-            item.source, item.line, 0, "$", "case-internal-error",
-            f"the engine failed on this case ({type(exc).__name__}: {exc}); please report it"),), size=item.size)
+    except Exception as exc:  # noqa: BLE001 - a deviation's rule missing, or an engine failure: this case only
+        return CaseResult(item.source, item.line, problems=evaluation_problems(exc, item), size=item.size)
     return CaseResult(item.source, item.line, case.id, units, bytes(_INDEX[v.state] for v in report.verdicts),
                       work, record, size=item.size, justified=justified)
 

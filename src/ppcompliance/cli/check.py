@@ -185,12 +185,7 @@ def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], d
     except BrokenPipeError:
         quiet_broken_pipe()
     except KeyboardInterrupt:
-        if lines and out is not None:
-            kept = destination.keep_partial()
-            interrupted(progress, f"the records of the cases read are in {kept} ({out} is unchanged)")
-        if lines:
-            interrupted(progress, "the output holds a complete record for each")
-        interrupted(progress, "no summary was written" + (f" ({out} is unchanged)" if out is not None else ""))
+        _stopped(progress, destination, lines, out)
     finally:
         destination.abandon()
     finish(summary)
@@ -315,15 +310,20 @@ def _caseload_on_dask(paths: list[str], stdin: Optional[Stdin], rules: Optional[
     except BrokenPipeError:
         quiet_broken_pipe()
     except KeyboardInterrupt:
-        if lines and out is not None:
-            kept = destination.keep_partial()
-            interrupted(progress, f"the records of the cases read are in {kept} ({out} is unchanged)")
-        if lines:
-            interrupted(progress, "the output holds a complete record for each")
-        interrupted(progress, "no summary was written" + (f" ({out} is unchanged)" if out is not None else ""))
+        _stopped(progress, destination, lines, out)
     finally:
         destination.abandon()
     finish(summary)
+
+
+def _stopped(progress: Progress, destination: Any, lines: bool, out: Optional[Path]) -> NoReturn:
+    """Ctrl-C during a caseload run: say what was kept (whole records, under a partial name) and what was not."""
+    if lines and out is not None:
+        kept = destination.keep_partial()
+        interrupted(progress, f"the records of the cases read are in {kept} ({out} is unchanged)")
+    if lines:
+        interrupted(progress, "the output holds a complete record for each")
+    interrupted(progress, "no summary was written" + (f" ({out} is unchanged)" if out is not None else ""))
 
 
 def _at(result: Any) -> str:
