@@ -178,10 +178,7 @@ def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], d
         summary = caseload.summary()
         if not lines:
             destination.write(render(summary, fmt, min_cases))
-        if succeeded(summary):
-            destination.commit()
-        elif out is not None:
-            sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+        _commit_if_succeeded(summary, out, destination)
     except BrokenPipeError:
         quiet_broken_pipe()
     except KeyboardInterrupt:
@@ -224,11 +221,7 @@ def _parquet(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], da
                 progress.tick(result.size, _at(result))
         writer.close()
         summary = caseload.summary()
-        if succeeded(summary):
-            for destination in destinations:
-                destination.commit()
-        else:
-            sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+        _commit_if_succeeded(summary, out, *destinations)
     except KeyboardInterrupt:
         interrupted(progress, f"no table was written ({out} is unchanged)")
     finally:
@@ -299,10 +292,7 @@ def _caseload_on_dask(paths: list[str], stdin: Optional[Stdin], rules: Optional[
         summary = caseload.summary()
         if not lines:
             destination.write(render(summary, fmt, min_cases))
-        if succeeded(summary):
-            destination.commit()
-        elif out is not None:
-            sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
+        _commit_if_succeeded(summary, out, destination)
     except SchedulerUnreachable as exc:
         destination.abandon()
         report_errors([Diagnostic(exc.address, code="scheduler-unreachable", message=exc.why)])
@@ -314,6 +304,15 @@ def _caseload_on_dask(paths: list[str], stdin: Optional[Stdin], rules: Optional[
     finally:
         destination.abandon()
     finish(summary)
+
+
+def _commit_if_succeeded(summary: Any, out: Optional[Path], *destinations: Any) -> None:
+    """Put the outputs in place if the run succeeded; otherwise leave the old file as it was, and say so."""
+    if succeeded(summary):
+        for destination in destinations:
+            destination.commit()
+    elif out is not None:
+        sys.stderr.write(f"ppcheck: no case could be evaluated, so {out} was left as it was.\n")
 
 
 def _stopped(progress: Progress, destination: Any, lines: bool, out: Optional[Path]) -> NoReturn:

@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator, NoReturn, Optional
+from typing import Any, Callable, Iterator, NoReturn, Optional
 
 import typer
 
@@ -37,14 +37,20 @@ def fail(message: str, status: int = EXIT_INPUT) -> NoReturn:
     raise typer.Exit(status)
 
 
-def as_of_option(value: Optional[str]) -> Optional[str]:
-    """Check an ``--as-of`` value (typer callback)."""
-    if value is not None:
-        try:
-            parse_date(value)
-        except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-06-30") from None
-    return value
+def date_option(example: str) -> Callable[[Optional[str]], Optional[str]]:
+    """A typer callback that checks a YYYY-MM-DD option value, its message showing ``example``."""
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            try:
+                parse_date(value)
+            except ValueError:
+                raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. {example}") from None
+        return value
+    return check
+
+
+#: Check an ``--as-of`` value (typer callback).
+as_of_option = date_option("2024-06-30")
 
 
 def as_of_date(value: Optional[str]) -> date:

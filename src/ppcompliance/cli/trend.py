@@ -13,8 +13,8 @@ from .. import words
 from ..dates import parse_date
 from .app import app
 from .check import PATHS_HELP, Unit, selection, succeeded
-from .common import (EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress, fail, interrupted, iterate,
-                     load_rules, output, quiet_broken_pipe)
+from .common import (EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress, date_option, fail,
+                     interrupted, iterate, load_rules, output, quiet_broken_pipe)
 
 ANALYTICS = "pip install 'ppcompliance[analytics]'"
 
@@ -33,13 +33,7 @@ class Every(str, Enum):
     quarter = "quarter"
 
 
-def _date(value: Optional[str]) -> Optional[str]:
-    if value is not None:
-        try:
-            parse_date(value)
-        except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-04-30") from None
-    return value
+_date = date_option("2024-04-30")
 
 
 def needs_pyarrow(what: str) -> Any:

@@ -446,15 +446,22 @@ class _Builder:
             if found:
                 event[f.name] = value
 
+    def mapped_code(self, t: Any, row: Row, source: str) -> str | None:
+        """The row's source code if the mapping maps it; None (and counted) if it is ignored or not mapped."""
+        code: str = self.required(row.cells, t.columns["code"])
+        if code in t.ignore:
+            self.tally.ignored[(source, code)] += 1
+            return None
+        if code not in t.codes:
+            self.tally.not_mapped(source, t.columns["code"], code, row.line)
+            return None
+        return code
+
     def contact(self, row: Row, source: str) -> list[dict[str, Any]]:
         t = self.m.events
         cells = row.cells
-        code = self.required(cells, t.columns["code"])
-        if code in t.ignore:
-            self.tally.ignored[(source, code)] += 1
-            return []
-        if code not in t.codes:
-            self.tally.not_mapped(source, t.columns["code"], code, row.line)
+        code = self.mapped_code(t, row, source)
+        if code is None:
             return []
         entry = t.codes[code]
         event: dict[str, Any] = {"id": t.id_prefix + self.required(cells, t.columns["id"]), "type": entry.type,
@@ -469,12 +476,8 @@ class _Builder:
         t = self.m.registrations
         assert t is not None
         cells = row.cells
-        code = self.required(cells, t.columns["code"])
-        if code in t.ignore:
-            self.tally.ignored[(source, code)] += 1
-            return []
-        if code not in t.codes:
-            self.tally.not_mapped(source, t.columns["code"], code, row.line)
+        code = self.mapped_code(t, row, source)
+        if code is None:
             return []
         ident = t.id_prefix + self.required(cells, t.columns["id"])
         kept = {"ndelius_code": code} if t.keep_code else {}
