@@ -1,7 +1,8 @@
 """Trends: a caseload's compliance rates at a series of as-of dates (month ends, week ends or quarter ends).
 
-Each case is read and decoded once, then evaluated at every point (``evaluate`` takes the as-of date: events
-after it are invisible, so each point sees exactly what a run on that date sees). Each point's verdicts are
+Each case is read and decoded once, then evaluated at every point by ``engine.series``, which gives at each
+date exactly the verdict states ``evaluate`` gives on that date, evaluating a rule again only where an event
+it reads arrives or a date it depends on passes. Each point's verdicts are
 rolled up by a ``Caseload`` of its own, the same machinery a one-date run uses, so a point of a trend *is* the
 summary ``ppcheck CASELOAD --as-of DATE`` gives — its rates per rule, practice area and unit — not a second
 implementation of the rates. The worklist is not kept: a trend is about rates.
@@ -19,9 +20,9 @@ from typing import Any, Iterator
 
 import msgspec
 
-from ..engine.evaluate import evaluate
 from ..engine.facts import STATES
 from ..engine.rulebook import Rulebook
+from ..engine.series import Series
 from ..errors import Diagnostic
 from .inputs import Item
 from .summary import Caseload, Summary
@@ -109,8 +110,9 @@ class TrendResult(msgspec.Struct, frozen=True, gc=False):
                           selected=self.selected, size=self.size)
 
 
-def trend_case(rulebook: Rulebook, options: TrendOptions, item: Item) -> TrendResult:
-    """Parse and validate one input case once, and evaluate it at every point (what a worker does)."""
+def trend_case(rulebook: Rulebook, options: TrendOptions, item: Item, series: Series | None = None) -> TrendResult:
+    """Parse and validate one input case once, and evaluate it at every point (what a worker does); ``series``:
+    the rulebook made ready for the points, if the caller has it already."""
     read = read_case(item, options.selection)
     if read.timeline is None:
         return TrendResult(item.source, item.line, problems=read.problems, size=item.size)
@@ -118,18 +120,18 @@ def trend_case(rulebook: Rulebook, options: TrendOptions, item: Item) -> TrendRe
     case = timeline.case
     if not read.selected:
         return TrendResult(item.source, item.line, case.id, units, selected=False, size=item.size)
-    states = bytearray()
     try:
-        for day in options.points:
-            states += bytes(_INDEX[v.state] for v in evaluate(rulebook, timeline, day).verdicts)
+        series = series or Series(rulebook, options.points)
+        states = b"".join(bytes(_INDEX[state] for state in point) for point in series.states(timeline))
     except Exception as exc:  # noqa: BLE001 - a deviation's rule missing (at every date alike), or an engine failure
         return TrendResult(item.source, item.line, problems=evaluation_problems(exc, item), size=item.size)
-    return TrendResult(item.source, item.line, case.id, units, bytes(states), size=item.size)
+    return TrendResult(item.source, item.line, case.id, units, states, size=item.size)
 
 
 def trend_chunk(rulebook: Rulebook, options: TrendOptions, chunk: list[Item]) -> list[TrendResult]:
     """``trend_case`` over a chunk (the task a worker runs)."""
-    return [trend_case(rulebook, options, item) for item in chunk]
+    series = Series(rulebook, options.points)
+    return [trend_case(rulebook, options, item, series) for item in chunk]
 
 
 def task(rulebook: Rulebook, options: TrendOptions) -> "partial[list[TrendResult]]":

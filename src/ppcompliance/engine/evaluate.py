@@ -7,7 +7,7 @@ always gives the same report, and explanations are made later by ``ppcompliance.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Collection, Iterable
+from typing import Collection, Iterable, Sequence
 
 from ..timeline.model import Timeline
 from . import deviations
@@ -23,7 +23,7 @@ def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date, only: Iterable
 
     Raises TimelineError if a deviation in the timeline names a rule the rulebook does not have (or, given
     ``known``, a rule id not among those: a comparison of two rulebooks knows the rules of both)."""
-    _check_arguments(rulebook, timeline, as_of)
+    check_arguments(rulebook, timeline, as_of)
     deviations.check(rulebook.by_id if known is None else known, timeline)
     view = CaseView(timeline, as_of)
     chosen = rulebook.rules if only is None else tuple(rulebook.by_id[rule_id] for rule_id in only)
@@ -36,13 +36,28 @@ def evaluate(rulebook: Rulebook, timeline: Timeline, as_of: date, only: Iterable
     return CaseReport(timeline.case, as_of, verdicts, tuple(actions))
 
 
-def _check_arguments(rulebook: object, timeline: object, as_of: object) -> None:
+def check_arguments(rulebook: object, timeline: object, as_of: object) -> None:
     """Say plainly what was expected, rather than fail deep inside with a comparison error."""
+    check_rulebook(rulebook)
+    check_timeline(timeline)
+    check_as_of(as_of)
+
+
+def check_rulebook(rulebook: object) -> None:
+    """TypeError unless ``rulebook`` is a Rulebook."""
     if not isinstance(rulebook, Rulebook):
         raise TypeError(f"evaluate() needs a Rulebook first (from load_rulebook), not {type(rulebook).__name__}")
+
+
+def check_timeline(timeline: object) -> None:
+    """TypeError unless ``timeline`` is a Timeline."""
     if not isinstance(timeline, Timeline):
         raise TypeError(f"evaluate() needs a Timeline second (from load_timeline or timeline_from_data), not "
                         f"{type(timeline).__name__}")
+
+
+def check_as_of(as_of: object) -> None:
+    """TypeError unless ``as_of`` is a date (and not a datetime)."""
     if not isinstance(as_of, date) or isinstance(as_of, datetime):
         raise TypeError(f"evaluate() needs the as-of date as a datetime.date (e.g. date(2024, 6, 30)), not "
                         f"{type(as_of).__name__} {as_of!r}")
@@ -51,13 +66,25 @@ def _check_arguments(rulebook: object, timeline: object, as_of: object) -> None:
 def rule_verdict(rule: Rule, view: CaseView) -> RuleVerdict:
     """One rule's verdict on the case in ``view``."""
     instances = tuple(_with_unknowns(rule, view, i) if i.reason in UNKNOWN_REASONS else i
-                      for i in _instances(rule, view) or [_nothing_due(rule, view)])
-    excusing = view.of_type(deviations.DEVIATION).events
-    if excusing:
-        instances = tuple(deviations.justify(instances, deviations.for_rule(rule, excusing)))
+                      for i in _judged(rule, view))
     state = worst(i.state for i in instances)
     pending = [i.due for i in instances if i.state == State.PENDING and i.due is not None]
     return RuleVerdict(rule.id, state, instances, min(pending) if pending else None)
+
+
+def rule_state(rule: Rule, view: CaseView) -> State:
+    """One rule's verdict state on the case in ``view`` (``rule_verdict(rule, view).state``, without what only
+    the instances' readers need: what the timeline does not say, the next due date)."""
+    return worst(i.state for i in _judged(rule, view))
+
+
+def _judged(rule: Rule, view: CaseView) -> Sequence[Instance]:
+    """The rule's instances (or why it has none), with those a deviation excuses made justified."""
+    instances = _instances(rule, view) or [_nothing_due(rule, view)]
+    excusing = view.of_type(deviations.DEVIATION).events
+    if excusing:
+        return deviations.justify(instances, deviations.for_rule(rule, excusing))
+    return instances
 
 
 _SILENT = (Reason.NOTHING_DUE, Reason.NO_TRIGGER, Reason.CONDITION, Reason.NOT_IN_FORCE, Reason.NEVER_HELD)

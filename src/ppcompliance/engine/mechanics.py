@@ -49,10 +49,10 @@ def check(view: CaseView, kind: Kind, candidates: Matched, start: Day, due: Day,
             return Instance(State.LATE, kind, window_from, window_to, window_to, cited, found,
                             late_days(due, done, working), working)
         too_late = found
-    if view.ended and view.end < due:
+    if view.lapsed_before(due):
         return Instance(State.NOT_APPLICABLE, kind, window_from, window_to, window_to, cited, working=working,
                         reason=Reason.LAPSED)
-    if view.as_of > due:
+    if view.past(due):
         # Days overdue stop counting when supervision ends (0 if it ended on the due date), or the period in
         # which the rule applied.
         last = min(view.horizon, stop) if stop is not None else view.horizon
@@ -114,7 +114,7 @@ def applies_on(rule: Rule, view: CaseView, day: Day) -> object:
     track = view.state.condition(rule.applies_when)
     if rule.applies_within is None:
         return track.at(day)
-    return track.any_in(day, min(rule.applies_within.after(day), view.horizon))
+    return track.any_in(day, view.read_track(track, rule.applies_within.after(day)))
 
 
 def not_applicable_on(rule: Rule, view: CaseView, day: Day, trigger: Event | None = None,
@@ -177,7 +177,7 @@ def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matcher, wit
     after ``cut_off`` no longer counts. ``custody``: what time in custody does to the clock (``run``,
     ``pause``, ``before_release``)."""
     out: list[Instance] = []
-    periods = view.state.custody_periods if custody != RUN else ()
+    periods = view.custody_periods if custody != RUN else ()
     candidates = view.events(expect)
     for day, event, anchor, holds in judged(rule, view, triggers(trigger, view), out):
         due = within.after(day, periods if custody == PAUSE else None)
@@ -186,7 +186,7 @@ def deadlines(rule: Rule, view: CaseView, trigger: Trigger, expect: Matcher, wit
             due, provisional = _before_release(view, day, due, periods)
         elif custody == PAUSE and periods:
             # Only a due date custody can move is provisional: day 0 never moves, so "within 0 days" never does.
-            provisional = view.state.in_custody_at_horizon and periods[-1][0] <= due and within.amount > 0
+            provisional = view.in_custody_now() and periods[-1][0] <= due and within.amount > 0
         start = look_back.before(day) if look_back else day
         found = check(view, Kind.TRIGGER, view.about(expect, event.id) if expect.about_trigger else candidates,
                       start, due, within.working, event, cutoff=cut_off.after(day) if cut_off else None)
@@ -212,7 +212,7 @@ def _before_release(view: CaseView, day: Day, due: Day, periods: Sequence[Period
     is still open on the as-of date, the due date is not yet known: provisional."""
     for a, b in periods:
         if a <= due and b >= day:
-            open_now = b >= view.horizon and view.state.in_custody_at_horizon
+            open_now = b >= view.horizon and view.in_custody_now()
             return (max(due, view.horizon) if open_now else max(due, b)), open_now
     return due, False
 
@@ -229,7 +229,7 @@ def periods(rule: Rule, view: CaseView, pause_in_custody: bool) -> tuple[list[Pe
     track = view.state.condition(rule.applies_when)
     holds, unknown = track.periods(True, first, last), track.periods(None, first, last)
     if pause_in_custody:
-        holds = without(holds, view.state.custody_periods)
+        holds = without(holds, view.custody_periods)
     return holds, unknown
 
 
@@ -257,11 +257,11 @@ def over_periods(rule: Rule, view: CaseView, pause_in_custody: bool,
                  each: Callable[[Day, Day], list[Instance]]) -> list[Instance]:
     """The instances of a periodic obligation over every period in which the rule applies (or may)."""
     holds, unknown = periods(rule, view, pause_in_custody)
-    out = [instance for a, b in holds if a <= view.as_of for instance in each(a, b)]
+    out = [instance for a, b in holds if view.reached(a) for instance in each(a, b)]
     # Where applicability is unknown, the obligation is checked as if the rule applied: what would be late or
     # missed is `unknown` (the timeline must say more); otherwise the period is listed as not checked.
     for a, b in unknown if rule.judges_unknown else ():
-        if a > view.as_of:
+        if not view.reached(a):
             continue
         supposed = [if_applies(i, rule.skips_unknown) for i in each(a, b)]
         out += supposed or [Instance(State.NOT_APPLICABLE, Kind.PERIOD, _fromordinal(a),
@@ -270,7 +270,7 @@ def over_periods(rule: Rule, view: CaseView, pause_in_custody: bool,
         return sorted(out, key=lambda i: (i.window_from or date.min, i.kind))
     day = _fromordinal(max(view.start, rule.in_force_from.toordinal() if rule.in_force_from else view.start))
     horizon = _fromordinal(view.horizon)
-    if any(a <= view.as_of for a, _ in holds):
+    if any([view.reached(a) for a, _ in holds]):
         # The rule applied, but nothing fell due before the period (or supervision) ended.
         return [Instance(State.NOT_APPLICABLE, Kind.PERIOD, day, horizon, reason=Reason.NOTHING_DUE)]
     return [Instance(State.NOT_APPLICABLE, Kind.PERIOD, day, horizon, reason=Reason.NEVER_HELD)]
@@ -280,7 +280,7 @@ def windows(view: CaseView, matched: Matched, start: Day, end: Day, at_least: in
     """Consecutive windows of ``per`` days from ``start``; a final partial window needs a pro-rata count."""
     out = []
     k, opening = 0, start
-    while opening <= end and opening <= view.as_of:
+    while opening <= end and view.reached(opening):
         following = per.nth_from(start, k + 1)
         full_close = following - 1
         close = min(full_close, end)
@@ -294,7 +294,7 @@ def windows(view: CaseView, matched: Matched, start: Day, end: Day, at_least: in
             if len(found) >= required:
                 out.append(Instance(State.COMPLIANT, Kind.WINDOW, window_from, window_to, window_to,
                                     evidence=found, count=len(found), required=required))
-            elif view.as_of > close:
+            elif view.past(close):
                 out.append(Instance(State.MISSED, Kind.WINDOW, window_from, window_to, window_to, evidence=found,
                                     days=min(view.horizon, end) - close, count=len(found), required=required))
             else:

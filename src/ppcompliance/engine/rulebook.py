@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import operator
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from datetime import date
 from types import MappingProxyType
@@ -22,7 +22,7 @@ from ..vocabulary import REGISTRATIONS
 if TYPE_CHECKING:
     from ..timeline.model import Event
     from .facts import Instance
-    from .state import CaseState
+    from .state import CaseState, StateKey
     from .track import Track
     from .view import CaseView
 
@@ -131,8 +131,11 @@ class Matcher:
     answered: bool = False
     key: Callable[[Any], object] | None = field(default=None, init=False, repr=False, compare=False)
     accepted: frozenset[object] = field(default=frozenset(), init=False, repr=False, compare=False)
+    #: The event types the matcher selects from (an answered enquiry: the enquiries that answer it too).
+    reads: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", frozenset(self.types + (("enquiry",) if self.answered else ())))
         if self.where:
             names = [name for name, _ in self.where]
             combos = itertools.product(*(sorted(allowed, key=repr) for _, allowed in self.where))
@@ -207,6 +210,11 @@ class Trigger:
     #: before the day ``within`` would end on (statute's "12 months beginning with the date of the warning").
     since_for: bool = False
 
+    @property
+    def reads(self) -> frozenset[str]:
+        """The event types of the trigger and of the anchor it is counted from."""
+        return self.matcher.reads | (self.since.reads if self.since is not None else frozenset())
+
     def since_last_day(self, anchor: dates.Day) -> dates.Day:
         """The last day on which a trigger still counts after an anchor on ``anchor``."""
         assert self.since_within is not None
@@ -233,6 +241,10 @@ class Trigger:
         return label
 
 
+#: What an obligation selects events with: a matcher, or a trigger (a matcher, and which of its events count).
+Selector = Matcher | Trigger
+
+
 # --- conditions and obligations: the kinds live in engine.conditions and engine.templates ------------------
 
 
@@ -244,6 +256,9 @@ class Condition(ABC):
     """
 
     keyword: ClassVar[str]
+    #: The tracks of derived state this kind reads (``engine.state``), if it reads the same ones whatever its
+    #: values.
+    state_keys: ClassVar[frozenset["StateKey"]] = frozenset()
 
     @abstractmethod
     def track(self, state: "CaseState") -> "Track":
@@ -272,6 +287,19 @@ class Condition(ABC):
         """The conditions directly inside this one (for all / any / not)."""
         return iter(())
 
+    @property
+    def state_read(self) -> frozenset["StateKey"]:
+        """The tracks of derived state the condition's truth is made from (with those of the conditions inside):
+        only a change in one of them can change it."""
+        return self.state_keys.union(*(part.state_read for part in self.parts()))
+
+    @cached_property
+    def reads(self) -> frozenset[str]:
+        """The event types whose events can change the condition's truth."""
+        from .state import events_of
+
+        return frozenset(t for key in self.state_read for t in events_of(key))
+
     def backfilled(self) -> "Condition":
         """The condition judged, where state is not yet assessed, by the first assessment that came later (a
         rule's ``when_unknown: first_assessed``). Kinds with no such state are themselves."""
@@ -296,6 +324,32 @@ class Obligation(ABC):
     @abstractmethod
     def evaluate(self, rule: "Rule", view: "CaseView") -> list["Instance"]:
         """The obligation's instances on one case: facts only, never sentences."""
+
+    @property
+    def selectors(self) -> tuple[Selector, ...]:
+        """The matchers and triggers the obligation holds: what it reads of the events of their types."""
+        found = (getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+        return tuple(value for value in found if isinstance(value, (Matcher, Trigger)))
+
+    @property
+    def reads_whole(self) -> frozenset[str]:
+        """The event types the obligation reads other than through its selectors or derived state (none; a
+        template that reads others says so)."""
+        return frozenset()
+
+    @property
+    def state_read(self) -> frozenset["StateKey"]:
+        """The tracks of derived state the obligation reads: custody, where its clock pauses or waits in
+        custody."""
+        return frozenset({("in_custody",)}) if getattr(self, "custody", "run") != "run" else frozenset()
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """Every event type the obligation reads."""
+        from .state import events_of
+
+        return self.reads_whole.union(*(selector.reads for selector in self.selectors),
+                                      (t for key in self.state_read for t in events_of(key)))
 
     @abstractmethod
     def labels(self) -> tuple[str, str]:
@@ -398,6 +452,14 @@ class Rule:
     #: Whether instances whose applicability is unknown are judged (as if the rule applied). Where RoSH is not
     #: known, only the strictest level of a ``by_rosh`` rule is judged; the other levels' rules skip them.
     judges_unknown: bool = field(default=True, repr=False, compare=False)
+    #: The event types the rule reads: its obligation's, its condition's, and deviations (which can excuse it).
+    reads: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    #: What it reads them through: the tracks of derived state its condition and obligation read; the
+    #: matchers and triggers of every set of figures; and the types it reads whole (any event of them may
+    #: change the verdict: deviations, and a template's own).
+    state_read: frozenset["StateKey"] = field(default=frozenset(), init=False, repr=False, compare=False)
+    selectors: tuple[Selector, ...] = field(default=(), init=False, repr=False, compare=False)
+    reads_whole: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         backfill = self.when_unknown == "first_assessed"
@@ -420,6 +482,11 @@ class Rule:
             levels = at(tuple(level for level, _ in self.by_rosh))
             condition = levels if isinstance(self.applies_when, Always) else all_of((self.applies_when, levels))
         object.__setattr__(self, "condition", condition)
+        obligations = [obligation for _, obligation in self.variants]
+        object.__setattr__(self, "state_read", condition.state_read.union(*(o.state_read for o in obligations)))
+        object.__setattr__(self, "selectors", tuple(dict.fromkeys(s for o in obligations for s in o.selectors)))
+        object.__setattr__(self, "reads_whole", frozenset({"deviation"}).union(*(o.reads_whole for o in obligations)))
+        object.__setattr__(self, "reads", condition.reads.union(*(o.reads for o in obligations), self.reads_whole))
 
     @property
     def skips_unknown(self) -> bool:

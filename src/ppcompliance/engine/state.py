@@ -22,6 +22,25 @@ if TYPE_CHECKING:
     from .rulebook import Condition
 
 
+#: The events each kind of state is made from (a condition over that state reads these, and no others).
+ROSH_EVENTS = ("risk_assessment",)
+TIER_EVENTS = ("tier_calculation",)
+REGISTRATION_EVENTS = ("registration_added", "registration_removed")
+MAPPA_EVENTS = ("mappa_level_set", "registration_removed")
+CUSTODY_EVENTS = ("custody_start", "custody_release")
+
+#: A track of derived state, by key: ``("rosh",)``, ``("tier",)``, ``("mappa",)``, ``("in_custody",)`` or
+#: ``("registration", CODE)``; each changes only on the day of an event of its kind.
+StateKey = tuple[str, ...]
+_STATE_EVENTS = {"rosh": ROSH_EVENTS, "tier": TIER_EVENTS, "mappa": MAPPA_EVENTS, "in_custody": CUSTODY_EVENTS,
+                 "registration": REGISTRATION_EVENTS}
+
+
+def events_of(key: StateKey) -> tuple[str, ...]:
+    """The event types a track of derived state is made from."""
+    return _STATE_EVENTS[key[0]]
+
+
 class CaseState:
     """The derived state of one case as seen on ``horizon``; each track is built on first use."""
 
@@ -30,6 +49,30 @@ class CaseState:
         self.horizon = horizon
         self._registrations: dict[str, Track] = {}
         self._conditions: dict[int, Track] = {}  # by the condition's id: it lives as long as its rulebook
+        self._reads: dict[int, frozenset[str]] = {}  # the event types each of those conditions reads
+
+    def later(self, horizon: Day, arrived: frozenset[str]) -> "CaseState":
+        """The state read to a later horizon, keeping every track that no event of the ``arrived`` types (those
+        with an event between the two horizons) can change. What depends on the horizon itself (the custody
+        periods, custody open at the horizon) is worked out again."""
+        state = CaseState(self.timeline, horizon)
+        kept = state.__dict__
+        for name, types in _STATE_EVENTS.items():
+            if name in self.__dict__ and arrived.isdisjoint(types):  # the tracks built once (not registrations)
+                kept[name] = self.__dict__[name]
+        if arrived.isdisjoint(REGISTRATION_EVENTS):
+            state._registrations = dict(self._registrations)
+        state._conditions = {key: track for key, track in self._conditions.items()
+                             if arrived.isdisjoint(self._reads[key])}
+        state._reads = {key: self._reads[key] for key in state._conditions}
+        return state
+
+    def track(self, key: StateKey) -> Track:
+        """A track of derived state by its key (``StateKey``)."""
+        if key[0] == "registration":
+            return self.registration(key[1])
+        found: Track = getattr(self, key[0])
+        return found
 
     def _events(self, *types: str) -> list["Event"]:
         horizon = self.horizon
@@ -41,12 +84,12 @@ class CaseState:
     @cached_property
     def rosh(self) -> Track:
         """The RoSH level (low / medium / high / very_high), None before the first risk assessment."""
-        return Track.from_changes(None, ((e.date.toordinal(), e.get("rosh")) for e in self._events("risk_assessment")))
+        return Track.from_changes(None, ((e.date.toordinal(), e.get("rosh")) for e in self._events(*ROSH_EVENTS)))
 
     @cached_property
     def tier(self) -> Track:
         """The case tier, None before the first tier calculation."""
-        return Track.from_changes(None, ((e.date.toordinal(), e.get("tier")) for e in self._events("tier_calculation")))
+        return Track.from_changes(None, ((e.date.toordinal(), e.get("tier")) for e in self._events(*TIER_EVENTS)))
 
     def rosh_track(self, backfill: bool) -> Track:
         """The RoSH level; with ``backfill``, days before the first assessment take the first level assessed."""
@@ -61,7 +104,7 @@ class CaseState:
         cache = self._registrations
         found = cache.get(code)
         if found is None:
-            events = [e for e in self._events("registration_added", "registration_removed") if e.get("code") == code]
+            events = [e for e in self._events(*REGISTRATION_EVENTS) if e.get("code") == code]
             found = cache[code] = _switches(events, "registration_added", False)
         return found
 
@@ -69,7 +112,7 @@ class CaseState:
     def mappa(self) -> Track:
         """``(category, level)`` while managed under MAPPA, else None."""
         changes: list[tuple[Day, object]] = []
-        for e in self._events("mappa_level_set", "registration_removed"):
+        for e in self._events(*MAPPA_EVENTS):
             if e.type == "mappa_level_set":
                 changes.append((e.date.toordinal(), (e.get("category"), e.get("level"))))
             elif e.get("code") == "MAPP":
@@ -79,7 +122,7 @@ class CaseState:
     @cached_property
     def in_custody(self) -> Track:
         """Whether the person is in custody."""
-        return _switches(self._events("custody_start", "custody_release"), "custody_start", False)
+        return _switches(self._events(*CUSTODY_EVENTS), "custody_start", False)
 
     @cached_property
     def in_custody_at_horizon(self) -> bool:
@@ -97,6 +140,7 @@ class CaseState:
         found = self._conditions.get(id(condition))
         if found is None:
             found = self._conditions[id(condition)] = condition.track(self)
+            self._reads[id(condition)] = condition.reads
         return found
 
 

@@ -6,6 +6,13 @@ of supervision is one day for every rule: the actual end date if one is recorded
 (an order or licence expires on its own; a case open past it without a recorded end is a data-quality
 finding, not more supervision). Every rule shares the view: the events of each type are turned into day
 numbers once, and the events each matcher selects are found once per case.
+
+Every comparison with the as-of date that can change a verdict's state goes through the view (``past``,
+``reached``, ``lapsed_before``, the custody periods, ``read_track``); the view keeps in ``until`` the first
+as-of date on which one of them would come out otherwise. So, with the events a rule reads unchanged, the
+rule's verdict state is the same on every as-of date before ``until``: a trend evaluates a rule again only when
+one of its events or that date comes (``engine.series``). Day counts (days overdue, days left) still change
+daily; they are read from the as-of date directly.
 """
 
 from __future__ import annotations
@@ -18,9 +25,13 @@ from typing import TYPE_CHECKING
 from ..dates import Day
 from ..timeline.model import Case, Event, Timeline
 from .state import CaseState
+from .track import Period, Track
 
 if TYPE_CHECKING:
     from .rulebook import Matcher
+
+#: ``until`` when nothing read so far changes with the as-of date alone.
+FOREVER: Day = date.max.toordinal()
 
 
 class Matched:
@@ -63,9 +74,79 @@ class CaseView:
         #: Whether supervision had ended by the as-of date.
         self.ended = self.end <= self.as_of
         self.state = CaseState(timeline, self.horizon)
+        #: The first as-of date from which something read through the view since ``until`` was last set to
+        #: ``FOREVER`` would read differently, the events being the same (a due date passed, a window opened,
+        #: supervision ended).
+        self.until: Day = FOREVER
         self._types: dict[str, Matched] = {}
         self._matched: dict[int, Matched] = {}  # by the matcher's id: matchers live as long as their rulebook
         self._about: dict[int, dict[str, Matched]] = {}
+        self._reads: dict[int, frozenset[str]] = {}  # the event types each of those matchers reads
+
+    def later(self, as_of: date, arrived: frozenset[str]) -> "CaseView":
+        """The view of the same case on a later as-of date, keeping what no event of the ``arrived`` types
+        (those with an event becoming visible between the two dates) can change: the events of other types,
+        what each matcher that reads none of them selects, and the derived state made from other events."""
+        view = CaseView(self.timeline, as_of)
+        view.state = self.state.later(view.horizon, arrived)
+        view._types = {t: found for t, found in self._types.items() if t not in arrived}
+        kept = [key for key, reads in self._reads.items() if arrived.isdisjoint(reads)]
+        view._reads = {key: self._reads[key] for key in kept}
+        view._matched = {key: self._matched[key] for key in kept}
+        view._about = {key: self._about[key] for key in kept if key in self._about}
+        return view
+
+    # --- the as-of date, watched ------------------------------------------------------------------------------
+
+    def past(self, day: Day) -> bool:
+        """Whether the as-of date is after ``day`` (a due date has passed)."""
+        if self.as_of > day:
+            return True
+        self.until = min(self.until, day + 1)
+        return False
+
+    def reached(self, day: Day) -> bool:
+        """Whether ``day`` is on or before the as-of date (a window or period has opened)."""
+        if day <= self.as_of:
+            return True
+        self.until = min(self.until, day)
+        return False
+
+    def lapsed_before(self, due: Day) -> bool:
+        """Whether supervision had ended, by the as-of date, before ``due``."""
+        if self.end >= due:
+            return False
+        if self.ended:
+            return True
+        self.until = min(self.until, self.end)
+        return False
+
+    @property
+    def custody_periods(self) -> list[Period]:
+        """The custody periods up to the horizon (``CaseState.custody_periods``); one still open ends there, so
+        while supervision runs they change with the as-of date."""
+        self.in_custody_now()
+        return self.state.custody_periods
+
+    def in_custody_now(self) -> bool:
+        """Whether a custody period is still open at the horizon."""
+        found = self.state.in_custody_at_horizon
+        if found and not self.ended:
+            self.until = min(self.until, self.as_of + 1)
+        return found
+
+    def read_track(self, track: Track, last: Day) -> Day:
+        """The last day of a track that can be read up to ``last``: the horizon, if that comes first. A change the
+        track makes on a set day (not an event's) after the horizon is read once the as-of date reaches it."""
+        if last <= self.horizon:
+            return last
+        if not self.ended:
+            i = bisect.bisect_right(track.days, self.horizon)
+            if i < len(track.days) and track.days[i] <= last:
+                self.until = min(self.until, track.days[i])
+        return self.horizon
+
+    # --- events -----------------------------------------------------------------------------------------------
 
     def of_type(self, event_type: str) -> Matched:
         """The events of one type up to the horizon."""
@@ -101,6 +182,7 @@ class CaseView:
             pairs.sort(key=lambda p: (p[0], p[1].id))
             found = Matched([d for d, _ in pairs], [e for _, e in pairs])
         self._matched[id(matcher)] = found
+        self._reads[id(matcher)] = matcher.reads
         return found
 
     def about(self, matcher: "Matcher", event_id: str) -> Matched:

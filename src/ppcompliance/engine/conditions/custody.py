@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Mapping
 
 from ..compiling import CompileContext
 from ..rulebook import Condition, Path
-from ..state import CaseState
+from ..state import CaseState, StateKey
 from ..track import Track, kleene_not
 from .base import ConditionKind
 
@@ -19,6 +19,7 @@ class InCustody(ConditionKind):
     value: bool
 
     keyword: ClassVar[str] = "in_custody"
+    state_keys: ClassVar[frozenset[StateKey]] = frozenset({("in_custody",)})
     SCHEMA: ClassVar[Mapping[str, Any]] = {"type": "boolean",
                                            "description": "The person is (true) or is not (false) in custody.",
                                            "examples": [True]}

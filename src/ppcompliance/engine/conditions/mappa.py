@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Mapping
 from ... import words
 from ..compiling import CompileContext
 from ..rulebook import Condition, Path
-from ..state import CaseState
+from ..state import CaseState, StateKey
 from ..track import Track
 from .base import ConditionKind
 
@@ -25,6 +25,7 @@ class Mappa(ConditionKind):
     categories: frozenset[int] | None = None
 
     keyword: ClassVar[str] = "mappa"
+    state_keys: ClassVar[frozenset[StateKey]] = frozenset({("mappa",)})
     SCHEMA: ClassVar[Mapping[str, Any]] = {
         "type": "object", "additionalProperties": False,
         "properties": {

@@ -9,7 +9,7 @@ from ... import words
 from ...vocabulary import REGISTRATIONS
 from ..compiling import CompileContext
 from ..rulebook import Condition, Path, registration_name
-from ..state import CaseState
+from ..state import CaseState, StateKey
 from ..track import Track, kleene_any
 from .base import ConditionKind
 from .suggest import suggest
@@ -36,6 +36,10 @@ class Registration(ConditionKind):
                 ctx.problem(path, "rule-unknown-state", f"unknown registration {code!r}{suggest(code, REGISTRATIONS)}"
                                                         f" (known: {', '.join(REGISTRATIONS)})")
         return cls(tuple(codes))
+
+    @property
+    def state_read(self) -> frozenset[StateKey]:
+        return frozenset(("registration", code) for code in self.codes)
 
     def track(self, state: CaseState) -> Track:
         tracks = [state.registration(code) for code in self.codes]

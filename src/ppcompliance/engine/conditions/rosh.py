@@ -10,7 +10,7 @@ from ...dates import Date, Day, human
 from ...vocabulary import ROSH_LEVELS
 from ..compiling import CompileContext
 from ..rulebook import Condition, Path
-from ..state import CaseState
+from ..state import CaseState, StateKey
 from ..track import Track
 from .base import ConditionKind
 
@@ -26,6 +26,7 @@ class Rosh(ConditionKind):
     backfill: bool = False
 
     keyword: ClassVar[str] = "rosh"
+    state_keys: ClassVar[frozenset[StateKey]] = frozenset({("rosh",)})
     SCHEMA: ClassVar[Mapping[str, Any]] = {
         "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
         "properties": {"at_least": _LEVEL, "in": {"type": "array", "minItems": 1, "uniqueItems": True,

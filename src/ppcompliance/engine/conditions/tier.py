@@ -10,7 +10,7 @@ from ...dates import Date, Day, human
 from ...vocabulary import TIERS
 from ..compiling import CompileContext
 from ..rulebook import Condition, Path
-from ..state import CaseState
+from ..state import CaseState, StateKey
 from ..track import Track
 from .base import ConditionKind
 
@@ -24,6 +24,7 @@ class Tier(ConditionKind):
     backfill: bool = False
 
     keyword: ClassVar[str] = "tier"
+    state_keys: ClassVar[frozenset[StateKey]] = frozenset({("tier",)})
     SCHEMA: ClassVar[Mapping[str, Any]] = {
         "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(TIERS)},
         "description": "The current tier is one of these. Unknown before the first tier calculation.",

@@ -51,17 +51,21 @@ class EndRecorded(Template):
         closing = [e for e in view.timeline.of_type("termination") if e.date.toordinal() <= view.as_of]
         if closing:
             return [Instance(State.COMPLIANT, Kind.END, on, to, to, evidence=(closing[0],), working=working)]
-        if view.as_of <= expected:
+        if not view.past(expected):
             return [Instance(State.NOT_APPLICABLE, Kind.END, view.case.start_date, view.as_of_date, to, working=working,
                              reason=Reason.NOTHING_DUE)]
         skip = mechanics.not_applicable_on(rule, view, expected)
         if skip is not None:
             return [skip]
-        if view.as_of > due:
+        if view.past(due):
             return [Instance(State.MISSED, Kind.END, on, to, to, days=dates.between(due, view.as_of, working),
                              working=working)]
         return [Instance(State.PENDING, Kind.END, on, to, to, days=dates.between(view.as_of, due, working),
                          working=working)]
+
+    @property
+    def reads_whole(self) -> frozenset[str]:
+        return frozenset({"termination"})
 
     def labels(self) -> tuple[str, str]:
         return "", "the end of supervision (an end date or a termination)"

@@ -50,9 +50,9 @@ class Recording(Template):
             due = self.within.after(day)
             on, to = mechanics.day_of(day), mechanics.day_of(due)
             recorded = event.get("recorded_date")
-            if recorded is not None and recorded.toordinal() > view.as_of:
+            if recorded is not None and not view.reached(recorded.toordinal()):
                 # Recorded after the as-of date: as the case stood that day, it had not been recorded yet.
-                state = State.MISSED if view.as_of > due else State.PENDING
+                state = State.MISSED if view.past(due) else State.PENDING
                 days = dates.between(due, view.as_of, self.within.working) if state == State.MISSED else \
                     dates.between(view.as_of, due, self.within.working)
                 found = Instance(state, Kind.TRIGGER, on, to, to, event, days=days, working=self.within.working)
