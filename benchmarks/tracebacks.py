@@ -5,8 +5,8 @@
 A process pool shut down without waiting used to race the interpreter's exit and print
 ``OSError: [Errno 9] Bad file descriptor`` with a traceback in some runs (12 of 30 ``ppcheck due`` runs on a
 folder). This counts, for ``check`` (a summary), ``check --format jsonl -o``, ``due``, ``trend``, ``import`` (of
-the caseload written as tables) and, with the analytics extra, ``check --format parquet`` and ``check --cluster
-local:2``, on a generated caseload of 300 cases with two worker processes, how many runs printed ``Traceback`` or
+the caseload written as tables) and, with the analytics extra, ``check --format parquet``, ``check --cluster
+local:2`` and ``check`` of a Parquet caseload (locally and on the cluster), on a generated caseload of 300 cases with two worker processes, how many runs printed ``Traceback`` or
 ``Exception ignored``. ``--only NAME`` runs the commands whose name contains NAME.
 """
 
@@ -49,6 +49,12 @@ def main() -> None:
             commands["check --format parquet"] = [str(cases), "--as-of", "2025-03-31", "--jobs", "2", "-f", "parquet",
                                                   "-o", str(Path(folder) / "out.parquet")]
             commands["check --cluster local:2"] = [str(cases), "--as-of", "2025-03-31", "--cluster", "local:2"]
+            table = Path(folder) / "cases.parquet"
+            subprocess.run([PPCHECK, "generate", "--cases", str(args.cases), "--seed", "11", "-o", str(table)],
+                           check=True)
+            commands["check (Parquet caseload)"] = [str(table), "--as-of", "2025-03-31", "--jobs", "2"]
+            commands["check (Parquet caseload) --cluster local:2"] = [str(table), "--as-of", "2025-03-31",
+                                                                      "--cluster", "local:2"]
         commands = {name: command for name, command in commands.items() if args.only in name}
         total = 0
         for name, command in commands.items():

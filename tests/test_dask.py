@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ppcompliance.caseload.distributed import Spec, Total, check_items, check_partition, merge_all, plan
-from ppcompliance.caseload.distributed.partition import Files, Lines, line_ranges, partition_items
+from ppcompliance.caseload.distributed.partition import Files, Lines, Rows, line_ranges, partition_items
 from ppcompliance.caseload.ids import repeated
 from ppcompliance.caseload.inputs import items
 from ppcompliance.caseload.summary import Caseload
@@ -135,6 +135,50 @@ def test_parts_merged_in_order_are_the_single_run(caseload, rulebook, by, limit,
     assert [d.code for d in summary.rejected].count("caseload-duplicate-case") == 5
 
 
+@pytest.fixture(scope="module")
+def parquet_caseload(caseload) -> Path:
+    """The JSON Lines caseload's lines as a Parquet caseload in row groups of 40 rows (a row with no timeline in
+    place of the blank line), and a second file with one more case and a repeat of a case of the first."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    lines = [line.decode() or None for line in (caseload / "cases.jsonl").read_bytes().splitlines()]
+    path = caseload.parent / f"{caseload.name}-cases.parquet"
+    pq.write_table(pa.table({"timeline": lines}), path, row_group_size=40)
+    more = caseload.parent / f"{caseload.name}-more.parquet"
+    pq.write_table(pa.table({"timeline": [lines[200], lines[5]]}), more)
+    return path
+
+
+def test_row_group_ranges_cover_a_parquet_caseload_in_order_with_its_row_numbers(parquet_caseload, rulebook):
+    planned = list(plan([str(parquet_caseload)], 60_000))
+    assert len(planned) > 3 and all(isinstance(p.partition, Rows) for p in planned)
+    assert [(p.partition.start, p.partition.stop) for p in planned][0][0] == 0
+    for before, after in zip(planned, planned[1:]):
+        assert before.partition.stop == after.partition.start
+    read = [item for p in planned for item in partition_items(p.partition)]
+    assert read == list(items([str(parquet_caseload)]))
+    assert [i.line for i in read] == list(range(1, len(read) + 1))
+    assert sum(i.size for i in read) == sum(p.size for p in planned) == parquet_caseload.stat().st_size
+    spec = Spec(CheckOptions(DAY, 14, "compact"))
+    parts = [check_partition(rulebook, spec, p.partition) for p in planned]
+    whole, records = _single_run(items([str(parquet_caseload)]), spec, rulebook)
+    redone = []
+
+    def again(i, earlier):
+        redone.append(i)
+        return check_partition(rulebook, spec, planned[i].partition, earlier)
+
+    assert merge_all(rulebook, spec, parts, again).summary().as_dict() == whole.summary().as_dict()
+    assert redone  # the repeats far down the file
+    assert whole.summary().inputs.rejected == 6  # not JSON, no timeline, invalid, and three repeats
+
+
+def test_a_parquet_file_gone_since_planning_is_reported_once(tmp_path):
+    gone = str(tmp_path / "gone.parquet")
+    assert [i.problem.code for i in partition_items(Rows(gone, 0, 2))] == ["timeline-not-found"]
+    assert list(partition_items(Rows(gone, 2, 4))) == []
+
+
 def test_merging_parts_that_share_a_case_id_is_refused(rulebook):
     """A single run rejects the later of two cases with one id; a merge cannot take the case out again, so it
     refuses rather than count it twice."""
@@ -178,6 +222,18 @@ FORMATS = [("json",), ("text",), ("csv",), ("markdown",), ("jsonl",), ("json", "
 def test_output_on_the_cluster_is_byte_for_byte_the_local_run(caseload, cluster, args):
     local, _ = cluster
     common = [*_paths(caseload), "--as-of", AS_OF, "--format", *args]
+    here = run(*common)
+    there = run(*common, "--scheduler", local.scheduler_address)
+    assert here.returncode == 2, here.stderr  # cases were rejected
+    assert (there.returncode, there.stdout, there.stderr) == (here.returncode, here.stdout, here.stderr)
+    assert b"caseload-duplicate-case" in here.stderr and b"Traceback" not in there.stderr
+
+
+@pytest.mark.parametrize("args", [("json",), ("jsonl",)])
+def test_a_parquet_caseload_on_the_cluster_is_byte_for_byte_the_local_run(parquet_caseload, cluster, args):
+    local, _ = cluster
+    more = parquet_caseload.with_name(parquet_caseload.name.replace("-cases", "-more"))
+    common = [str(parquet_caseload), str(more), "--as-of", AS_OF, "--format", *args]
     here = run(*common)
     there = run(*common, "--scheduler", local.scheduler_address)
     assert here.returncode == 2, here.stderr  # cases were rejected

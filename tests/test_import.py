@@ -344,3 +344,10 @@ def test_the_importer_holds_one_case_at_a_time():
         assert contacts.read <= (k + 1) * per_case + 1
         assert len(case.document["events"]) == per_case
     assert seen == n
+
+
+def test_an_output_named_as_parquet_is_a_usage_error_and_nothing_is_written(capsys, extract, tmp_path):
+    status, out, err = run_import(capsys, extract, "-o", tmp_path / "caseload.parquet")
+    assert status == 2
+    assert "import writes JSON Lines, one case a line: give -o NAME.jsonl" in err
+    assert not (tmp_path / "caseload.parquet").exists()

@@ -141,3 +141,80 @@ def test_a_failed_run_leaves_the_old_file(two_cases, tmp_path):
     assert result.returncode == 2
     assert out.read_bytes() == b"last week's"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", "cases.jsonl", "v.parquet"]  # no temporary
+
+
+# --- Parquet caseloads: timelines read from Parquet ----------------------------------------------------------------
+
+
+def test_a_generated_parquet_caseload_gives_what_its_json_lines_gives(tmp_path):
+    lines, table = tmp_path / "cases.jsonl", tmp_path / "cases.parquet"
+    for path in (lines, table):
+        made = run("generate", "--cases", "1200", "--seed", "8", "-o", str(path))
+        assert made.returncode == 0, made.stderr
+    read = pq.ParquetFile(table)
+    assert read.schema_arrow == pa.schema([("case_id", pa.string()), ("timeline", pa.string())])
+    # Row groups of 1,000 cases: the unit a partition on Dask takes.
+    assert [read.metadata.row_group(g).num_rows for g in range(read.metadata.num_row_groups)] == [1000, 200]
+    rows = pq.read_table(table).to_pylist()
+    assert [json.loads(r["timeline"]) for r in rows] == [json.loads(line) for line in lines.read_text().splitlines()]
+    assert [r["case_id"] for r in rows] == [json.loads(r["timeline"])["case"]["id"] for r in rows]
+    for args in (["--as-of", "2025-03-31", "--format", "jsonl"], ["--as-of", "2025-03-31", "--format", "json"],
+                 ["--as-of", "2025-03-31", "--format", "csv", "--by", "region"]):
+        from_lines, from_table = run(str(lines), *args), run(str(table), *args)
+        assert from_table.returncode == from_lines.returncode == 1  # missed actions, no rejected case
+        assert from_table.stdout == from_lines.stdout
+        assert from_table.stderr == from_lines.stderr == "ppcheck: 1,200 cases read: 1,200 evaluated, 0 rejected.\n"
+    trend = ["--from", "2024-10-31", "--to", "2025-01-31", "--format", "json"]
+    assert run("trend", str(table), *trend).stdout == run("trend", str(lines), *trend).stdout
+
+
+def _parquet(path, columns: dict) -> str:
+    pq.write_table(pa.table(columns), path)
+    return str(path)
+
+
+def test_parquet_caseloads_that_cannot_be_read_are_located_coded_errors_and_the_rest_is_evaluated(tmp_path):
+    good = json.dumps(_case("G1", []))
+    bad = {
+        _parquet(tmp_path / "named.parquet", {"case_id": ["X"], "timelines": [good]}):
+            "timeline-parquet: no column 'timeline' (did you mean 'timelines'?); a Parquet caseload holds a case "
+            "a row, its timeline as JSON text in a column named 'timeline'; this file's columns: case_id, timelines",
+        _parquet(tmp_path / "typed.parquet", {"timeline": [1, 2]}):
+            "timeline-parquet: the column 'timeline' is of type int64; it holds each case's timeline as JSON text "
+            "(string or binary)",
+        str(tmp_path / "missing.parquet"): "timeline-not-found: no such file",
+    }
+    (tmp_path / "text.parquet").write_text("case_id,timeline\n", encoding="utf-8")
+    bad[str(tmp_path / "text.parquet")] = "timeline-unreadable: not a Parquet file (ArrowInvalid: "
+    rows = _parquet(tmp_path / "rows.parquet", {"timeline": [good, None, "{not json"]})
+    for path, says in bad.items():
+        result = run(path, rows, "--as-of", "2024-03-01", "--format", "json")
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("ppcheck: 4 cases read: 1 evaluated, 3 rejected.\n"), result.stderr
+        assert f"\n{path}: {says}" in result.stderr
+        # Each bad row of the readable file is named by its row number, and its first row is evaluated.
+        assert f"\n{rows}:2: timeline-json: the row's timeline is empty (null)" in result.stderr
+        assert f"\n{rows}:3:2: timeline-json: " in result.stderr
+        assert json.loads(result.stdout)["inputs"]["evaluated"] == 1
+        assert "Traceback" not in result.stderr
+
+
+def test_a_folder_is_read_with_its_parquet_caseloads_and_one_parquet_file_is_a_caseload(tmp_path):
+    folder = tmp_path / "caseload"
+    folder.mkdir()
+    _parquet(folder / "b.parquet", {"timeline": [json.dumps(_case("B1", [])), json.dumps(_case("B2", []))]})
+    (folder / "a.jsonl").write_text(json.dumps(_case("A1", [])) + "\n", encoding="utf-8")
+    result = run(str(folder), "--as-of", "2024-03-01", "--format", "jsonl")
+    assert [json.loads(line)["case_id"] for line in result.stdout.splitlines()] == ["A1", "B1", "B2"]
+    one = run(str(folder / "b.parquet"), "--as-of", "2024-03-01")
+    assert one.stderr == "ppcheck: 2 cases read: 2 evaluated, 0 rejected.\n"  # the caseload summary, not one case
+
+
+def test_without_pyarrow_a_parquet_caseload_is_one_located_error_saying_what_to_install(tmp_path):
+    path = _parquet(tmp_path / "cases.parquet", {"timeline": [json.dumps(_case("A1", []))]})
+    script = ("import sys; sys.modules['pyarrow'] = sys.modules['pyarrow.parquet'] = None\n"
+              "from ppcompliance.caseload.inputs import items\n"
+              "print([(i.source, i.line, str(i.problem)) for i in items([sys.argv[1]])])")
+    found = subprocess.run([sys.executable, "-c", script, path], capture_output=True, text=True, timeout=60)
+    assert found.stdout.strip() == repr([(path, 0, f"{path}: timeline-unreadable: reading a Parquet caseload "
+                                                     "needs pyarrow: pip install 'ppcompliance[analytics]'")])

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "timeline-not-found": "the timeline file does not exist",
     "timeline-unreadable": "the timeline file cannot be read or is not UTF-8",
     "timeline-too-large": "the timeline exceeds the size limit",
+    "timeline-parquet": "a Parquet caseload has no text column named timeline (one case a row, its timeline as JSON)",
     "timeline-json": "the timeline is not valid JSON",
     "timeline-schema": "the timeline does not match schemas/timeline.schema.json",
     "timeline-duplicate-event-id": "two events in one timeline share an id",

@@ -6,6 +6,11 @@ from; parsing and validation happen where the case is evaluated, so a worker pro
 Standard input holds either one timeline (a JSON document, over one line or many) or a caseload as JSON Lines
 (one case a line); ``Stdin`` tells which from the first lines, so ``ppcheck - < case.json`` gives the one-case
 report and ``ppcheck - < caseload.jsonl`` the caseload summary.
+
+A Parquet caseload (``.parquet``; pyarrow, from the analytics extra, imported only when one is read) holds a
+case a row, its timeline as JSON text in a column named ``timeline`` (other columns are not read), and is read
+a row group at a time, so memory does not grow with the file. A case's ``line`` is its row number (the first
+row is 1), as in a JSON Lines file.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from ..errors import Diagnostic
-from ..timeline.load import MAX_TIMELINE_BYTES
+from ..timeline.load import MAX_TIMELINE_BYTES, TIMELINE_COLUMN
 
 LINES_SUFFIXES = (".jsonl", ".ndjson")
-CASE_SUFFIXES = (".json",) + LINES_SUFFIXES
+PARQUET_SUFFIXES = (".parquet",)
+CASE_SUFFIXES = (".json",) + LINES_SUFFIXES + PARQUET_SUFFIXES
+PARQUET_BATCH = 256  # timelines decoded from Parquet at a time
 STDIN = "-"
 STDIN_TIMELINE = "<stdin>"
 
@@ -82,7 +89,7 @@ def is_single_case(paths: list[str], stdin: Stdin | None = None) -> bool:
     if paths[0] == STDIN:
         return stdin is not None and stdin.single is not None
     path = Path(paths[0])
-    return not path.is_dir() and path.suffix not in LINES_SUFFIXES
+    return not path.is_dir() and path.suffix not in LINES_SUFFIXES + PARQUET_SUFFIXES
 
 
 def input_size(paths: Iterable[str]) -> int | None:
@@ -103,8 +110,8 @@ def input_size(paths: Iterable[str]) -> int | None:
 
 
 def items(paths: Iterable[str], stdin: Stdin | None = None) -> Iterator[Item]:
-    """Every case named by the paths, in order: files as given, folders' *.json / *.jsonl / *.ndjson files
-    (recursively, sorted, hidden folders skipped), and ``-`` for standard input."""
+    """Every case named by the paths, in order: files as given, folders' *.json / *.jsonl / *.ndjson / *.parquet
+    files (recursively, sorted, hidden folders skipped), and ``-`` for standard input."""
     for name in paths:
         if name == STDIN:
             source = stdin if stdin is not None else Stdin()
@@ -128,6 +135,9 @@ def _folder(path: Path) -> list[Path]:
 
 def _file(path: Path) -> Iterator[Item]:
     source = str(path)
+    if path.suffix in PARQUET_SUFFIXES:
+        yield from parquet_items(path)
+        return
     try:
         if path.suffix in LINES_SUFFIXES:
             with open(path, "rb") as handle:
@@ -170,3 +180,113 @@ def _lines_from(head: list[bytes], handle: BinaryIO, source: str) -> Iterator[It
             continue
         if line.strip():
             yield Item(source, number, line, size=len(line))
+
+
+# --- Parquet caseloads ---------------------------------------------------------------------------------------------
+
+
+class ParquetCaseload:
+    """A Parquet caseload, opened and checked: its row groups, and how many rows and bytes each holds. A file
+    that cannot be opened as one is ``problem`` (an item to report in its place)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.source = os.fspath(path)
+        self.problem: Item | None = None
+        self.file: Any = None
+        self.rows: list[int] = []  # rows in each row group
+        self.total = 0
+        self.size = 0
+        try:
+            import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
+        except ImportError:
+            self._refuse("timeline-unreadable", "reading a Parquet caseload needs pyarrow: "
+                                                "pip install 'ppcompliance[analytics]'")
+            return
+        if not os.path.exists(self.source):
+            self._refuse("timeline-not-found", "no such file")
+            return
+        try:
+            self.file = pq.ParquetFile(self.source)
+        except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a broken file are of several kinds
+            self._refuse("timeline-unreadable", f"not a Parquet file ({type(exc).__name__}: {str(exc)[:200]})")
+            return
+        schema = self.file.schema_arrow
+        names = list(schema.names)
+        if TIMELINE_COLUMN not in names:
+            from ..engine.conditions.suggest import suggest
+
+            self._refuse("timeline-parquet", f"no column {TIMELINE_COLUMN!r}{suggest(TIMELINE_COLUMN, names)}; a "
+                                             f"Parquet caseload holds a case a row, its timeline as JSON text in a "
+                                             f"column named {TIMELINE_COLUMN!r}; this file's columns: "
+                                             f"{', '.join(names[:12]) or 'none'}")
+            return
+        kind = schema.field(TIMELINE_COLUMN).type
+        import pyarrow.types as t  # type: ignore[import-untyped, unused-ignore]
+
+        if not any(test(kind) for test in (t.is_string, t.is_large_string, t.is_binary, t.is_large_binary)):
+            self._refuse("timeline-parquet", f"the column {TIMELINE_COLUMN!r} is of type {kind}; it holds each "
+                                             f"case's timeline as JSON text (string or binary)")
+            return
+        meta = self.file.metadata
+        self.rows = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+        self.total = sum(self.rows)
+        self.size = os.path.getsize(self.source)
+
+    def _refuse(self, code: str, message: str) -> None:
+        self.problem = Item(self.source, 0, problem=Diagnostic(self.source, code=code, message=message))
+
+    def share(self, first_row: int, count: int) -> int:
+        """The bytes of the file counted for ``count`` rows from ``first_row`` (the file's size shared out by
+        row, so that the rows of a whole file add up to its size, for progress)."""
+        if not self.total:
+            return 0
+        before = first_row - 1
+        return self.size * (before + count) // self.total - self.size * before // self.total
+
+    def items(self, groups: range | None = None) -> Iterator[Item]:
+        """The cases of the row groups (every one by default), in order, each with its row number."""
+        if self.problem is not None:
+            yield self.problem
+            return
+        chosen = range(len(self.rows)) if groups is None else groups
+        row = sum(self.rows[:chosen.start]) if len(chosen) else 0
+        for group in chosen:
+            end = row + self.rows[group]
+            for value in self._values(group):
+                if isinstance(value, Exception):
+                    # A corrupt page: the rest of the row group is reported as one problem, and reading goes on.
+                    yield Item(self.source, row + 1, problem=Diagnostic(
+                        self.source, row + 1, code="timeline-unreadable",
+                        message=f"cannot read rows {row + 1} to {end} ({type(value).__name__}: "
+                                f"{str(value)[:200]})"), size=self.share(row + 1, end - row))
+                    row = end
+                    break
+                row += 1
+                size = self.share(row, 1)
+                if value is None:
+                    yield Item(self.source, row, problem=Diagnostic(
+                        self.source, row, code="timeline-json", message="the row's timeline is empty (null)"),
+                        size=size)
+                    continue
+                text = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+                if len(text) > MAX_TIMELINE_BYTES:
+                    yield Item(self.source, row, problem=Diagnostic(
+                        self.source, row, code="timeline-too-large",
+                        message=f"{len(text)} bytes; the limit is {MAX_TIMELINE_BYTES}"), size=size)
+                    continue
+                yield Item(self.source, row, text, size=size)
+
+    def _values(self, group: int) -> Iterator[Any]:
+        """The timelines of a row group, a batch at a time; an exception, as the last value, if one cannot be
+        read."""
+        try:
+            for batch in self.file.iter_batches(batch_size=PARQUET_BATCH, row_groups=[group],
+                                                columns=[TIMELINE_COLUMN]):
+                yield from batch.column(0).to_pylist()
+        except Exception as exc:  # noqa: BLE001 - a corrupt page, of whatever kind pyarrow says
+            yield exc
+
+
+def parquet_items(path: str | os.PathLike[str], groups: range | None = None) -> Iterator[Item]:
+    """The cases of a Parquet caseload (of some of its row groups), or the one problem that stops it."""
+    yield from ParquetCaseload(path).items(groups)

@@ -45,8 +45,9 @@ class Unit(str, Enum):
     team = "team"
 
 
-PATHS_HELP = ("Timelines: JSON files, JSON Lines files (.jsonl, one case a line), folders of them, or - for "
-              "standard input (one timeline, or JSON Lines).")
+PATHS_HELP = ("Timelines: JSON files, JSON Lines files (.jsonl, one case a line), Parquet caseloads (.parquet, one "
+              "case a row, its timeline as JSON in the column timeline; needs the analytics extra), folders of "
+              "them, or - for standard input (one timeline, or JSON Lines).")
 
 
 def selection(team: Optional[list[str]], pdu: Optional[list[str]], region: Optional[list[str]]) -> Selection:

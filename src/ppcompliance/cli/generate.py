@@ -10,6 +10,7 @@ from typing import Any, Iterator, Optional
 
 import typer
 
+from ..caseload.inputs import PARQUET_SUFFIXES
 from .app import app
 from .common import OUTPUT_HELP, fail, load_rules, output, quiet_broken_pipe
 
@@ -40,6 +41,8 @@ def generate(
                                              "parquet (needs the analytics extra)."),
 ) -> None:
     """Write a synthetic caseload as JSON Lines, one case timeline per line: made-up ids, codes and dates only.
+    With -o NAME.parquet, as a Parquet caseload instead (a case a row, its timeline as JSON text in the column
+    timeline; needs the analytics extra).
 
     Practice follows the rulebook's own figures, so a rule change keeps the generator calibrated. Each case is
     written as it is generated, so a caseload of any size takes the same memory.
@@ -52,14 +55,36 @@ def generate(
             fail("--tables and --output are alternatives: give one")
         _tables(generate_caseload(cases, seed, quality, events, rulebook=rulebook), tables, table_format)
         return
+    made = generate_caseload(cases, seed, quality, events, rulebook=rulebook)
+    if out is not None and out.suffix in PARQUET_SUFFIXES:
+        _parquet(made, out)
+        return
     # Bytes, not text, so the output is the same on every platform (no newline translation).
     destination = output(out, binary=True)
     try:
-        for case in generate_caseload(cases, seed, quality, events, rulebook=rulebook):
+        for case in made:
             destination.write(json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n")
         destination.commit()
     except BrokenPipeError:
         quiet_broken_pipe()
+    finally:
+        destination.abandon()
+
+
+def _parquet(caseload: Iterator[dict[str, Any]], out: Path) -> None:
+    """The caseload as a Parquet caseload: a case a row, its timeline as JSON text (``-o NAME.parquet``)."""
+    from .trend import needs_pyarrow
+
+    needs_pyarrow("writing a Parquet caseload")
+    from ..report.parquet import TimelineWriter
+
+    destination = output(out, binary=True)
+    try:
+        writer = TimelineWriter(destination.stream)  # type: ignore[arg-type]
+        for case in caseload:
+            writer.add(case["case"]["id"], json.dumps(case, separators=(",", ":"), ensure_ascii=False))
+        writer.close()
+        destination.commit()
     finally:
         destination.abandon()
 

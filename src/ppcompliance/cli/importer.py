@@ -47,8 +47,12 @@ def import_(
     NAME.partial.jsonl while the output file is left as it was. Exit status: 0 imported; 2 a problem (the mapping,
     a table, a row, or with --strict an unmapped code).
     """
+    from ..caseload.inputs import PARQUET_SUFFIXES
     from ..tables import MappingError, TableError, Tally, import_tables, load_mapping, open_tables
 
+    if out is not None and out.suffix in PARQUET_SUFFIXES:
+        raise typer.BadParameter("import writes JSON Lines, one case a line: give -o NAME.jsonl (every verb "
+                                 "that reads a caseload reads it, on Dask too)", param_hint="'--output' / '-o'")
     try:
         found = load_mapping(mapping)
         tables = open_tables(found, str(cases), str(events), _name(registrations), _name(assessments))

@@ -1,5 +1,6 @@
 """Parquet exports for analysts: a caseload's verdicts (one row per case and rule), its instances (one row per
-case, rule and instance), and a trend's points (one row per date and measure), as typed long tables.
+case, rule and instance), and a trend's points (one row per date and measure), as typed long tables; and a
+caseload itself (one row per case, its timeline as JSON text), as ``ppcheck`` reads one.
 
 Dates are ``date32``, counts and days integers, rates ``float64``, and the columns that repeat a few values
 (units, rule ids, areas, verdicts) dictionary-encoded strings. The tables are written in row groups of
@@ -20,6 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from ..engine.facts import STATES, FAILING, State
+from ..timeline.load import TIMELINE_COLUMN
 
 ROW_GROUP = 65_536
 #: The name of the instances file beside a verdicts file: ``verdicts.parquet`` -> ``verdicts.instances.parquet``.
@@ -73,8 +75,9 @@ def _day(text: str | None) -> date | None:
 class _Table:
     """Rows gathered column by column and written a row group at a time."""
 
-    def __init__(self, schema: pa.Schema, stream: IO[bytes]) -> None:
+    def __init__(self, schema: pa.Schema, stream: IO[bytes], group: int = ROW_GROUP) -> None:
         self.schema = schema
+        self.group = group
         self.columns: dict[str, list[Any]] = {name: [] for name in schema.names}
         self.rows = 0
         self.writer = pq.ParquetWriter(stream, schema, compression="zstd")
@@ -83,7 +86,7 @@ class _Table:
         for name, column in self.columns.items():
             column.append(row.get(name))
         self.rows += 1
-        if self.rows >= ROW_GROUP:
+        if self.rows >= self.group:
             self.flush()
 
     def flush(self) -> None:
@@ -99,6 +102,28 @@ class _Table:
     def close(self) -> None:
         self.flush()
         self.writer.close()
+
+
+#: A Parquet caseload (read by ``ppcheck``): a case a row, its id and its timeline as JSON text.
+TIMELINES = pa.schema([("case_id", _TEXT), (TIMELINE_COLUMN, _TEXT)])
+#: Cases in each row group of a Parquet caseload written here (the unit a Dask partition takes).
+PARQUET_GROUP = 1000
+
+
+class TimelineWriter:
+    """Writes a caseload as Parquet, in row groups of ``PARQUET_GROUP`` cases (the unit a partition on Dask
+    takes)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.table = _Table(TIMELINES, stream, PARQUET_GROUP)
+
+    def add(self, case_id: str, timeline: str) -> None:
+        """One case: its id, and its timeline as JSON text."""
+        self.table.add({"case_id": case_id, TIMELINE_COLUMN: timeline})
+
+    def close(self) -> None:
+        """Write what is left and the file's footer."""
+        self.table.close()
 
 
 class VerdictWriter:

@@ -32,6 +32,8 @@ from .model import Case, Event, Timeline, TimelineDocument
 MAX_TIMELINE_BYTES = 64 * 1024 * 1024
 MAX_EVENTS = 100_000  # the schema's maxItems for events
 MAX_PROBLEMS = 200  # schema problems named per timeline: enough to fix, bounded however broken it is
+#: The column of a Parquet caseload that holds each case's timeline, as JSON text (``caseload.inputs``).
+TIMELINE_COLUMN = "timeline"
 
 _DECODER = msgspec.json.Decoder(TimelineDocument)
 

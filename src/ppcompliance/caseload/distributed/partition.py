@@ -22,7 +22,8 @@ import msgspec
 
 from ...engine.rulebook import Rulebook
 from ..ids import CaseIds, repeated
-from ..inputs import LINES_SUFFIXES, STDIN, Item, Stdin, _folder, _lines_from, items as read_items
+from ..inputs import (LINES_SUFFIXES, PARQUET_SUFFIXES, STDIN, Item, ParquetCaseload, Stdin, _folder, _lines_from,
+                      items as read_items)
 from ..summary import WORKLIST_SHOWN, Caseload
 from ..work import CheckOptions, check_case, rejected_record
 
@@ -65,6 +66,15 @@ class Lines:
 
 
 @dataclass(frozen=True)
+class Rows:
+    """Row groups ``start`` to ``stop`` (not included) of a Parquet caseload."""
+
+    path: str
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
 class Files:
     """Whole files, each one timeline (or a file that cannot be read, which is reported like a local run does)."""
 
@@ -78,7 +88,7 @@ class Cases:
     items: tuple[Item, ...]
 
 
-Partition = Union[Lines, Files, Cases]
+Partition = Union[Lines, Rows, Files, Cases]
 
 
 @dataclass(frozen=True)
@@ -103,8 +113,9 @@ def partition_size(total: int | None, workers: int) -> int:
 
 def plan(paths: Iterable[str], target: int, stdin: Stdin | None = None) -> Iterator[Planned]:
     """The partitions of the inputs, in input order, the way ``caseload.inputs.items`` reads them: JSON Lines
-    files in byte ranges on line boundaries, other files in groups of whole files, folders file by file,
-    standard input in groups of cases. Planning reads JSON Lines files once to find and count line boundaries
+    files in byte ranges on line boundaries, Parquet caseloads in runs of whole row groups, other files (and a
+    Parquet file that cannot be read, reported as a single run reports it) in groups of whole files, folders
+    file by file, standard input in groups of cases. Planning reads JSON Lines files once to find and count line boundaries
     (at disk speed); the partitions are read again where they are evaluated."""
     index = 0
     whole: list[str] = []
@@ -134,6 +145,13 @@ def plan(paths: Iterable[str], target: int, stdin: Stdin | None = None) -> Itera
                     yield Planned(index, Lines(str(file), start, end, first), end - start)
                     index += 1
                 continue
+            parquet = ParquetCaseload(file) if file.suffix in PARQUET_SUFFIXES else None
+            if parquet is not None and parquet.problem is None:
+                yield from flush()
+                for start, stop, size in row_group_ranges(parquet, target):
+                    yield Planned(index, Rows(str(file), start, stop), size)
+                    index += 1
+                continue
             whole.append(str(file))
             sizes += size or 0
             if len(whole) >= ITEMS_PER_PARTITION or sizes >= target:
@@ -157,6 +175,20 @@ def _chunks(found: Iterable[Item]) -> Iterator[list[Item]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def row_group_ranges(parquet: ParquetCaseload, target: int) -> Iterator[tuple[int, int, int]]:
+    """(first row group, row group after the last, bytes) of runs of whole row groups of about ``target``
+    bytes of the file (a row group is not split: it is the unit Parquet is read in)."""
+    start, size, row = 0, 0, 1
+    for group, rows in enumerate(parquet.rows):
+        size += parquet.share(row, rows)
+        row += rows
+        if size >= target:
+            yield start, group + 1, size
+            start, size = group + 1, 0
+    if start < len(parquet.rows):
+        yield start, len(parquet.rows), size
 
 
 def line_ranges(path: str | os.PathLike[str], target: int) -> Iterator[tuple[int, int, int]]:
@@ -211,6 +243,13 @@ def partition_items(partition: Partition) -> Iterator[Item]:
         yield from partition.items
     elif isinstance(partition, Files):
         yield from read_items(partition.paths)
+    elif isinstance(partition, Rows):
+        parquet = ParquetCaseload(partition.path)
+        if parquet.problem is None:
+            yield from parquet.items(range(partition.start, partition.stop))
+        elif partition.start == 0:
+            # Gone (or changed) since it was planned: reported once, as a single run reports it.
+            yield parquet.problem
     else:
         try:
             handle = open(partition.path, "rb")
