@@ -9,7 +9,9 @@ times, as of 2025-06-30, the caseload summary (``--format json``) of:
 - ``--jobs 1`` and ``--jobs 2`` (the local run: forked worker processes);
 - ``--scheduler`` of a running local Dask cluster of 1, then 2, worker processes (one thread each), started
   before the timing: the cost of using an existing cluster, not of starting one;
-- ``--cluster local:2``, which starts its cluster for the run (startup included).
+- ``--cluster local:2``, which starts its cluster for the run (startup included);
+- the same caseload as a Parquet caseload (``generate -o NAME.parquet``, row groups of 1,000 cases), with
+  ``--jobs 2`` and on the 2-worker cluster, where each worker reads its own row groups.
 
 Every Dask output is checked to be byte for byte the local one. It prints the ratios the analytics issue asks
 for: 2 Dask workers against 1 (target >= 1.7 x) and the Dask run's overhead against ``--jobs`` on the same
@@ -71,6 +73,17 @@ def main() -> None:
                 key = f"dask {workers}"
                 times[key], outputs[key] = timed(*run, "--scheduler", cluster.scheduler_address)
         times["cluster local:2"], outputs["cluster local:2"] = timed(*run, "--cluster", "local:2")
+        if args.input is None:
+            table = Path(scratch) / "caseload.parquet"
+            subprocess.run([PPCHECK, "generate", "--cases", str(args.cases), "--seed", "2024", "--events", "150",
+                            "-o", str(table)], check=True)
+            parquet = [str(table), "--as-of", AS_OF, "--format", "json"]
+            times["parquet jobs 2"], outputs["parquet jobs 2"] = timed(*parquet, "--jobs", "2")
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                              scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                              silence_logs=logging.ERROR) as cluster:
+                times["parquet dask 2"], outputs["parquet dask 2"] = timed(*parquet, "--scheduler",
+                                                                           cluster.scheduler_address)
 
     same = all(out == outputs["jobs 1"] for out in outputs.values())
     print(f"{cases:,} cases (~150 events each), summary as of {AS_OF}; outputs identical: {same}")
@@ -84,6 +97,10 @@ def main() -> None:
     print(f"Dask (existing cluster, 2 workers) against --jobs 2: {overhead:+.1%} (target <= +15%)")
     print(f"Dask (existing cluster, 1 worker) against --jobs 1: {overhead_1:+.1%}")
     print(f"--cluster local:2 (cluster started for the run) against --jobs 2: {startup:+.1%}")
+    if "parquet dask 2" in times:
+        print(f"Parquet caseload, Dask (2 workers) against --jobs 2: "
+              f"{times['parquet dask 2'] / times['parquet jobs 2'] - 1:+.1%}; against the JSON Lines caseload "
+              f"on the same cluster: {times['parquet dask 2'] / times['dask 2'] - 1:+.1%}")
     if not same:
         raise SystemExit("a Dask run's output differs from the local run's")
 

@@ -79,7 +79,7 @@ class Stdin:
 
     def lines(self) -> Iterator[Item]:
         """The cases, one a line (JSON Lines)."""
-        yield from _lines_from(self.head, self.stream, "<stdin>")
+        yield from lines_from(self.head, self.stream, "<stdin>")
 
 
 def is_single_case(paths: list[str], stdin: Stdin | None = None) -> bool:
@@ -101,7 +101,7 @@ def input_size(paths: Iterable[str]) -> int | None:
         path = Path(name)
         try:
             if path.is_dir():
-                total += sum(p.stat().st_size for p in _folder(path))
+                total += sum(p.stat().st_size for p in case_files(path))
             else:
                 total += path.stat().st_size
         except OSError:
@@ -122,13 +122,14 @@ def items(paths: Iterable[str], stdin: Stdin | None = None) -> Iterator[Item]:
             continue
         path = Path(name)
         if path.is_dir():
-            for file in _folder(path):
+            for file in case_files(path):
                 yield from _file(file)
         else:
             yield from _file(path)
 
 
-def _folder(path: Path) -> list[Path]:
+def case_files(path: Path) -> list[Path]:
+    """The caseload files in a folder, recursively, in name order (hidden folders skipped)."""
     return sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file()
                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
@@ -141,7 +142,7 @@ def _file(path: Path) -> Iterator[Item]:
     try:
         if path.suffix in LINES_SUFFIXES:
             with open(path, "rb") as handle:
-                yield from _lines_from([], handle, source)
+                yield from lines_from([], handle, source)
             return
         size = os.path.getsize(path)
         if size > MAX_TIMELINE_BYTES:
@@ -160,7 +161,9 @@ def _file(path: Path) -> Iterator[Item]:
                                                  message=exc.strerror or str(exc)))
 
 
-def _lines_from(head: list[bytes], handle: BinaryIO, source: str) -> Iterator[Item]:
+def lines_from(head: list[bytes], handle: BinaryIO, source: str) -> Iterator[Item]:
+    """The cases of JSON Lines, one a line (``head``: lines already read), each with its line number; a line
+    over the size limit is skipped without being held, and reported."""
     number = 0
     pending = iter(head)
     while True:

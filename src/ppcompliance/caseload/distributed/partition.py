@@ -22,7 +22,7 @@ import msgspec
 
 from ...engine.rulebook import Rulebook
 from ..ids import CaseIds, repeated
-from ..inputs import (LINES_SUFFIXES, PARQUET_SUFFIXES, STDIN, Item, ParquetCaseload, Stdin, _folder, _lines_from,
+from ..inputs import (LINES_SUFFIXES, PARQUET_SUFFIXES, STDIN, Item, ParquetCaseload, Stdin, case_files, lines_from,
                       items as read_items)
 from ..summary import WORKLIST_SHOWN, Caseload
 from ..work import CheckOptions, check_case, rejected_record
@@ -136,7 +136,7 @@ def plan(paths: Iterable[str], target: int, stdin: Stdin | None = None) -> Itera
                 index += 1
             continue
         path = Path(name)
-        files = _folder(path) if path.is_dir() else [path]
+        files = case_files(path) if path.is_dir() else [path]
         for file in files:
             size = _size(file)
             if file.suffix in LINES_SUFFIXES and size is not None:
@@ -261,7 +261,7 @@ def partition_items(partition: Partition) -> Iterator[Item]:
         with handle:
             handle.seek(partition.start)
             shift = partition.first - 1
-            for item in _lines_from([], _Range(handle, partition.end), partition.path):  # type: ignore[arg-type]
+            for item in lines_from([], _Range(handle, partition.end), partition.path):  # type: ignore[arg-type]
                 yield _shifted(item, shift) if shift else item
 
 
