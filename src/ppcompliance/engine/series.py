@@ -2,11 +2,14 @@
 
 ``Series(rulebook, days).states(timeline)`` gives each rule's verdict state at each date, exactly what
 ``evaluate(rulebook, timeline, day)`` gives at that date, without evaluating every rule at every date
-(``states_over`` does the same for one timeline). A rule's
-verdict state changes between two as-of dates only if
+(``states_over`` does the same for one timeline). A rule's verdict state changes between two as-of dates only
+if
 
-* an event of a type the rule reads (``Rule.reads``) becomes visible between them (its date, or the date it was
-  arranged, falls after the first and on or before the second), or
+* something the rule reads arrives between them (becomes visible on a day after the first and on or before the
+  second): an event one of its matchers or triggers selects (on its date, or an appointment counted as
+  arranged on the day it was arranged), a change in a track of derived state it reads (``Rule.state_read``:
+  a RoSH assessment that keeps the level changes nothing), or any event of a type it reads whole (deviations);
+  or
 * the second is on or after the first as-of date at which a comparison made while evaluating it would come
   out otherwise (``CaseView.until``: a due date passed, a window opened, supervision ended, a custody period
   still open).
@@ -69,9 +72,10 @@ class Series:
 
     def _sources(self, rule: Rule) -> tuple[_Source, ...]:
         """Where the events the rule reads come from: the types it reads whole, the tracks of derived state it
-        reads (a RoSH assessment that keeps the level changes nothing), and its matchers and triggers (of a trigger that is the first event a plain matcher selects, that first event only: later ones cannot
-        change which is first. Not so for appointments counted as arranged or enquiries counted once answered,
-        which can come into a selection before events already in it; triggers cannot be written so today)."""
+        reads, and its matchers and triggers. Of a trigger that is the first event a plain matcher selects, the
+        first event only: later ones cannot change which is first. Not so for appointments counted as arranged
+        or enquiries counted once answered, which can come into a selection before events already in it
+        (triggers cannot be written so today)."""
         found: list[_Source] = [*rule.reads_whole, *rule.state_read]
         for selector in rule.selectors:
             matcher = selector.matcher if isinstance(selector, Trigger) else selector

@@ -115,8 +115,9 @@ def plan(paths: Iterable[str], target: int, stdin: Stdin | None = None) -> Itera
     """The partitions of the inputs, in input order, the way ``caseload.inputs.items`` reads them: JSON Lines
     files in byte ranges on line boundaries, Parquet caseloads in runs of whole row groups, other files (and a
     Parquet file that cannot be read, reported as a single run reports it) in groups of whole files, folders
-    file by file, standard input in groups of cases. Planning reads JSON Lines files once to find and count line boundaries
-    (at disk speed); the partitions are read again where they are evaluated."""
+    file by file, standard input in groups of cases. Planning reads JSON Lines files once to find and count line
+    boundaries (at disk speed), and a Parquet file's footer; the partitions are read again where they are
+    evaluated."""
     index = 0
     whole: list[str] = []
     sizes = 0
