@@ -6,8 +6,9 @@ A process pool shut down without waiting used to race the interpreter's exit and
 ``OSError: [Errno 9] Bad file descriptor`` with a traceback in some runs (12 of 30 ``ppcheck due`` runs on a
 folder). This counts, for ``check`` (a summary), ``check --format jsonl -o``, ``due``, ``trend``, ``import`` (of
 the caseload written as tables) and, with the analytics extra, ``check --format parquet``, ``check --cluster
-local:2`` and ``check`` of a Parquet caseload (locally and on the cluster), on a generated caseload of 300 cases with two worker processes, how many runs printed ``Traceback`` or
-``Exception ignored``. ``--only NAME`` runs the commands whose name contains NAME.
+local:2`` and ``check`` of a Parquet caseload (locally and on the cluster), on a generated caseload of 300
+cases with two worker processes, how many runs printed ``Traceback`` or ``Exception ignored``. ``--only NAME``
+runs the commands whose name contains NAME.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Trends: a caseload's compliance rates at a series of as-of dates (month ends, week ends or quarter ends).
 
 Each case is read and decoded once, then evaluated at every point by ``engine.series``, which gives at each
-date exactly the verdict states ``evaluate`` gives on that date, evaluating a rule again only where an event
-it reads arrives or a date it depends on passes. Each point's verdicts are
-rolled up by a ``Caseload`` of its own, the same machinery a one-date run uses, so a point of a trend *is* the
-summary ``ppcheck CASELOAD --as-of DATE`` gives — its rates per rule, practice area and unit — not a second
-implementation of the rates. The worklist is not kept: a trend is about rates.
+date exactly the verdict states ``evaluate`` gives on that date, evaluating a rule again only where something
+it reads arrives or a date it depends on passes. Each point's verdicts are rolled up by a ``Caseload`` of its
+own, the same machinery a one-date run uses, so a point of a trend *is* the summary ``ppcheck CASELOAD --as-of
+DATE`` gives — its rates per rule, practice area and unit — not a second implementation of the rates. The
+worklist is not kept: a trend is about rates.
 
 Pure: no file, clock or printing; the CLI reads the input and writes the outputs.
 """
@@ -110,7 +110,8 @@ class TrendResult(msgspec.Struct, frozen=True, gc=False):
                           selected=self.selected, size=self.size)
 
 
-def trend_case(rulebook: Rulebook, options: TrendOptions, item: Item, series: Series | None = None) -> TrendResult:
+def trend_case(rulebook: Rulebook, options: TrendOptions, item: Item,
+               series: Series | None = None) -> TrendResult:
     """Parse and validate one input case once, and evaluate it at every point (what a worker does); ``series``:
     the rulebook made ready for the points, if the caller has it already."""
     read = read_case(item, options.selection)
