@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 
 # The stable codes, with what each means. docs/errors.md lists the same table.
+#: How to install what Parquet and Dask need, as the messages that ask for it say.
+ANALYTICS = "pip install 'ppcompliance[analytics]'"
+
 CODES: dict[str, str] = {
     # Rule files
     "rules-not-found": "the rules path does not exist or holds no .yaml files",

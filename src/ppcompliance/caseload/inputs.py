@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from ..errors import Diagnostic
+from ..errors import ANALYTICS, Diagnostic
 from ..timeline.load import MAX_TIMELINE_BYTES, TIMELINE_COLUMN
 
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -202,8 +202,7 @@ class ParquetCaseload:
         try:
             import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
         except ImportError:
-            self._refuse("timeline-unreadable", "reading a Parquet caseload needs pyarrow: "
-                                                "pip install 'ppcompliance[analytics]'")
+            self._refuse("timeline-unreadable", f"reading a Parquet caseload needs pyarrow: {ANALYTICS}")
             return
         if not os.path.exists(self.source):
             self._refuse("timeline-not-found", "no such file")

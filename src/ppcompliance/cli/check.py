@@ -13,11 +13,11 @@ import typer
 from .. import words
 from ..caseload.inputs import STDIN, STDIN_TIMELINE, Stdin, input_size, is_single_case, items
 from ..caseload.work import Selection
-from ..errors import InputError, TimelineError
+from ..errors import ANALYTICS, InputError, TimelineError
 from .app import app
 from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress,
                      as_of_date, as_of_option, days, fail, interrupted, iterate, load_rules, output, plain,
-                     quiet_broken_pipe, report_errors, show, uninterrupted, write_whole)
+                     quiet_broken_pipe, report_errors, show, uninterrupted, unit_option, write_whole)
 
 
 if TYPE_CHECKING:
@@ -72,12 +72,9 @@ def check(
                                        "failing instances) or full (every instance, with its sentences)."),
     out: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP, show_default=False),
     by: Optional[Unit] = typer.Option(None, "--by", help="Caseload: break the rates down by region, PDU or team."),
-    team: Optional[list[str]] = typer.Option(None, "--team", help="Caseload: only cases of this team (repeatable).",
-                                             show_default=False),
-    pdu: Optional[list[str]] = typer.Option(None, "--pdu", help="Caseload: only cases of this probation delivery "
-                                            "unit (repeatable).", show_default=False),
-    region: Optional[list[str]] = typer.Option(None, "--region", help="Caseload: only cases of this region "
-                                               "(repeatable).", show_default=False),
+    team: Optional[list[str]] = unit_option("team", "Caseload: "),
+    pdu: Optional[list[str]] = unit_option("pdu", "Caseload: "),
+    region: Optional[list[str]] = unit_option("region", "Caseload: "),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Caseload: processes to evaluate with "
                                        "[default: all cores].", show_default=False),
     within: str = typer.Option("14d", "--within", help="Caseload: the worklist shows what falls due within this "
@@ -176,10 +173,7 @@ def _caseload(paths: list[str], stdin: Optional[Stdin], rules: Optional[Path], d
                         record = result.record if accepted else rejected_record(result, caseload.last_problems)
                         destination.write(record + "\n")
                     progress.tick(result.size, _at(result))
-        summary = caseload.summary()
-        if not lines:
-            destination.write(render(summary, fmt, min_cases))
-        _commit_if_succeeded(summary, out, destination)
+        summary = _summary_written(caseload, lines, destination, fmt, min_cases, out)
     except BrokenPipeError:
         quiet_broken_pipe()
     except KeyboardInterrupt:
@@ -256,7 +250,7 @@ def dask_target(scheduler: Optional[str], cluster: Optional[str], fmt: Optional[
     from importlib.util import find_spec
 
     if find_spec("distributed") is None:
-        fail(f"{'--scheduler' if scheduler else '--cluster'} needs Dask: pip install 'ppcompliance[analytics]'")
+        fail(f"{'--scheduler' if scheduler else '--cluster'} needs Dask: {ANALYTICS}")
     return scheduler, workers
 
 
@@ -290,10 +284,7 @@ def _caseload_on_dask(paths: list[str], stdin: Optional[Stdin], rules: Optional[
                     if part.cases:
                         progress.cases += part.cases - 1
                         progress.tick(part.size, part.last)
-        summary = caseload.summary()
-        if not lines:
-            destination.write(render(summary, fmt, min_cases))
-        _commit_if_succeeded(summary, out, destination)
+        summary = _summary_written(caseload, lines, destination, fmt, min_cases, out)
     except SchedulerUnreachable as exc:
         destination.abandon()
         report_errors([Diagnostic(exc.address, code="scheduler-unreachable", message=exc.why)])
@@ -305,6 +296,16 @@ def _caseload_on_dask(paths: list[str], stdin: Optional[Stdin], rules: Optional[
     finally:
         destination.abandon()
     finish(summary)
+
+
+def _summary_written(caseload: Any, lines: bool, destination: Any, fmt: Any, min_cases: int,
+                     out: Optional[Path]) -> Any:
+    """The run's summary, written (unless the per-case records were) and put in place if the run succeeded."""
+    summary = caseload.summary()
+    if not lines:
+        destination.write(render(summary, fmt, min_cases))
+    _commit_if_succeeded(summary, out, destination)
+    return summary
 
 
 def _commit_if_succeeded(summary: Any, out: Optional[Path], *destinations: Any) -> None:

@@ -31,6 +31,14 @@ AS_OF_HELP = "Judge the cases as seen on this date; later events are ignored [de
 OUTPUT_HELP = "Write to this file instead of standard output. It is replaced only when the run succeeds."
 
 
+def unit_option(kind: str, prefix: str = "") -> Any:
+    """``--team``, ``--pdu`` or ``--region`` (repeatable): only the cases of those units. ``prefix`` heads the
+    help (``Caseload: `` where the verb also checks one case)."""
+    named = {"team": "team", "pdu": "probation delivery unit", "region": "region"}[kind]
+    only = f"{prefix}only" if prefix else "Only"
+    return typer.Option(None, f"--{kind}", help=f"{only} cases of this {named} (repeatable).", show_default=False)
+
+
 def fail(message: str, status: int = EXIT_INPUT) -> NoReturn:
     """Say what is wrong on standard error and exit."""
     sys.stderr.write(f"ppcheck: {message}\n")

@@ -12,8 +12,8 @@ import typer
 from .. import words
 from .app import app
 from .check import PATHS_HELP, Unit, selection
-from .common import (EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, Progress, as_of_date,
-                     as_of_option, interrupted, iterate, load_rules, output, quiet_broken_pipe)
+from .common import (EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, Progress, as_of_date, as_of_option,
+                     interrupted, iterate, load_rules, output, quiet_broken_pipe, unit_option)
 
 
 class DiffFormat(str, Enum):
@@ -36,12 +36,9 @@ def diff(
     out: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP, show_default=False),
     by: Optional[Unit] = typer.Option(None, "--by", help="Also give the rates before and after by region, PDU or "
                                       "team."),
-    team: Optional[list[str]] = typer.Option(None, "--team", help="Only cases of this team (repeatable).",
-                                             show_default=False),
-    pdu: Optional[list[str]] = typer.Option(None, "--pdu", help="Only cases of this PDU (repeatable).",
-                                            show_default=False),
-    region: Optional[list[str]] = typer.Option(None, "--region", help="Only cases of this region (repeatable).",
-                                               show_default=False),
+    team: Optional[list[str]] = unit_option("team"),
+    pdu: Optional[list[str]] = unit_option("pdu"),
+    region: Optional[list[str]] = unit_option("region"),
     show: int = typer.Option(10, "--show", min=0, help="Text: list at most this many case ids per kind of move "
                              "(json, markdown and html list up to 1,000)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes to evaluate with [default: "

@@ -11,8 +11,8 @@ import typer
 
 from .app import app
 from .check import PATHS_HELP, finish, selection, succeeded
-from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_OK, OUTPUT_HELP, RULES_HELP, Progress, as_of_date,
-                     as_of_option, days, interrupted, iterate, load_rules, output, quiet_broken_pipe)
+from .common import (AS_OF_HELP, EXIT_FINDINGS, EXIT_OK, OUTPUT_HELP, RULES_HELP, Progress, as_of_date, as_of_option,
+                     days, interrupted, iterate, load_rules, output, quiet_broken_pipe, unit_option)
 
 
 class DueFormat(str, Enum):
@@ -29,12 +29,9 @@ def due(
                               "pre-sentence enquiry after sentence), with the rule that is now its remedy."),
     include_closed: bool = typer.Option(False, "--include-closed", help="Also list actions on closed cases (by "
                                         "default only open cases: no end date on or before the as-of date)."),
-    team: Optional[list[str]] = typer.Option(None, "--team", help="Only cases of this team (repeatable).",
-                                             show_default=False),
-    pdu: Optional[list[str]] = typer.Option(None, "--pdu", help="Only cases of this probation delivery unit "
-                                            "(repeatable).", show_default=False),
-    region: Optional[list[str]] = typer.Option(None, "--region", help="Only cases of this region (repeatable).",
-                                               show_default=False),
+    team: Optional[list[str]] = unit_option("team"),
+    pdu: Optional[list[str]] = unit_option("pdu"),
+    region: Optional[list[str]] = unit_option("region"),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", callback=as_of_option,
                                         help=AS_OF_HELP, show_default=False),

@@ -11,6 +11,7 @@ from typing import Any, Iterator, Optional
 import typer
 
 from ..caseload.inputs import PARQUET_SUFFIXES
+from ..errors import ANALYTICS
 from .app import app
 from .common import OUTPUT_HELP, fail, load_rules, output, quiet_broken_pipe
 
@@ -97,7 +98,7 @@ def _tables(caseload: Iterator[dict[str, Any]], folder: Path, fmt: TableFormat) 
         try:
             import pyarrow  # type: ignore[import-untyped, unused-ignore]  # noqa: F401
         except ImportError:
-            fail("writing Parquet needs pip install 'ppcompliance[analytics]'")
+            fail(f"writing Parquet needs {ANALYTICS}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

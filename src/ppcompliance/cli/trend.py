@@ -11,12 +11,12 @@ import typer
 
 from .. import words
 from ..dates import parse_date
+from ..errors import ANALYTICS
 from .app import app
 from .check import PATHS_HELP, Unit, selection, succeeded
-from .common import (EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress, date_option, fail,
-                     interrupted, iterate, load_rules, output, quiet_broken_pipe)
+from .common import (EXIT_INPUT, EXIT_OK, MAX_SHOWN, OUTPUT_HELP, RULES_HELP, Progress, date_option, fail, interrupted,
+                     iterate, load_rules, output, quiet_broken_pipe, unit_option)
 
-ANALYTICS = "pip install 'ppcompliance[analytics]'"
 
 
 class TrendFormat(str, Enum):
@@ -63,12 +63,9 @@ def trend(
     every: Every = typer.Option(Every.month, "--every", help="A point at each month end, quarter end, or every 7 "
                                 "days from --from (week)."),
     by: Optional[Unit] = typer.Option(None, "--by", help="Also give the rates by region, PDU or team."),
-    team: Optional[list[str]] = typer.Option(None, "--team", help="Only cases of this team (repeatable).",
-                                             show_default=False),
-    pdu: Optional[list[str]] = typer.Option(None, "--pdu", help="Only cases of this probation delivery unit "
-                                            "(repeatable).", show_default=False),
-    region: Optional[list[str]] = typer.Option(None, "--region", help="Only cases of this region (repeatable).",
-                                               show_default=False),
+    team: Optional[list[str]] = unit_option("team"),
+    pdu: Optional[list[str]] = unit_option("pdu"),
+    region: Optional[list[str]] = unit_option("region"),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     fmt: TrendFormat = typer.Option(TrendFormat.text, "--format", "-f",
                                     help="text, csv, json, html (line charts) or parquet (needs -o)."),

@@ -15,11 +15,10 @@ import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from ..errors import Diagnostic, InputError
+from ..errors import ANALYTICS, Diagnostic, InputError
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 PARQUET_BATCH = 8192  # rows decoded at a time
-ANALYTICS = "pip install 'ppcompliance[analytics]'"
 
 
 class TableError(InputError):
