@@ -44,6 +44,7 @@ class Generation:
     number: int
     in_flight: int = 0
     retired: bool = False
+    stopped: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def acquire(self) -> None:
@@ -55,14 +56,28 @@ class Generation:
             self.in_flight -= 1
             done = self.retired and self.in_flight == 0
         if done:
-            self.executor.shutdown(wait=False)
+            self._stop(wait=False)
 
     def retire(self) -> None:
         with self.lock:
             self.retired = True
             done = self.in_flight == 0
         if done:
-            self.executor.shutdown(wait=False)
+            self._stop(wait=False)
+
+    def close(self) -> None:
+        """Stop the workers now and wait until they have: the server is stopping. (An executor left to stop on
+        its own can still be stopping when the interpreter exits, which then prints a traceback.)"""
+        with self.lock:
+            self.retired = True
+        self._stop(wait=True)
+
+    def _stop(self, wait: bool) -> None:
+        with self.lock:
+            if self.stopped:
+                return
+            self.stopped = True
+        self.executor.shutdown(wait=wait, cancel_futures=wait)
 
 
 class Lease:
@@ -102,6 +117,7 @@ class Pool:
         self.processes = processes
         self._swap = threading.Lock()
         self._number = 0
+        self._generations: list[Generation] = []  # those whose workers may not have stopped yet
         self.current = self._start(self._load())
 
     def _load(self) -> Rulebook:
@@ -122,7 +138,9 @@ class Pool:
             executor.shutdown(wait=False, cancel_futures=True)
             raise ReloadRefused([f"the workers could not start the rulebook: {type(exc).__name__}: {exc}"]) from None
         self._number += 1
-        return Generation(rulebook, executor, self._number)
+        generation = Generation(rulebook, executor, self._number)
+        self._generations = [g for g in self._generations if not g.stopped] + [generation]
+        return generation
 
     def reload(self) -> Rulebook:
         """Compile, lint and start the rules again; swap them in only if all of that worked."""
@@ -147,5 +165,6 @@ class Pool:
         return await asyncio.wait_for(future, timeout)
 
     def close(self) -> None:
-        """Stop every worker."""
-        self.current.retire()
+        """Stop every worker, and wait until they have."""
+        for generation in self._generations:
+            generation.close()
